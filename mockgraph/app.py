@@ -1,0 +1,100 @@
+"""The application factory: ``create_app(config)`` builds one isolated emulator as a Flask app."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, Response
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.routing import BaseConverter
+
+from mockgraph.config import MockGraphConfig, coerce_config
+from mockgraph.contracts import shared_contracts
+from mockgraph.errors import (
+    GraphError,
+    MethodNotAllowed,
+    PayloadTooLarge,
+    SegmentNotFound,
+)
+from mockgraph.graph_api import dispatch
+from mockgraph.http import add_graph_headers, assign_request_ids, error_response
+from mockgraph.identity import Gatekeeper, register_entra_routes
+from mockgraph.state import EXTENSION_KEY, EmulatorState
+from mockgraph.store import MemoryStore, Store
+
+log = logging.getLogger("mockgraph")
+
+
+class EverythingConverter(BaseConverter):
+    """Matches any rest of a path, empty segments included (Microsoft's SDK sends ``/beta//identity``)."""
+
+    regex = ".*"
+    part_isolating = False
+
+
+def create_app(
+    config: MockGraphConfig | dict[str, Any] | None = None,
+    *,
+    store: Store | None = None,
+) -> Flask:
+    """A new emulator: its own store, identity and settings. ``config`` may be a mapping of field names."""
+    settings = coerce_config(config)
+    app = Flask("mockgraph")
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    # Flask enforces the limit before reading; the handler below turns it into Graph's 413.
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
+    app.url_map.merge_slashes = False
+    app.url_map.strict_slashes = False
+    app.url_map.converters["everything"] = EverythingConverter
+    gatekeeper = Gatekeeper(settings)
+    app.extensions[EXTENSION_KEY] = EmulatorState(
+        config=settings,
+        store=store if store is not None else MemoryStore(),
+        contracts=shared_contracts(),
+        gatekeeper=gatekeeper,
+    )
+    app.before_request(assign_request_ids)
+    app.after_request(add_graph_headers)
+    register_entra_routes(app, gatekeeper)
+    methods = ["GET", "POST", "PATCH", "PUT", "DELETE", "HEAD", "OPTIONS"]
+    app.add_url_rule(
+        "/<everything:path>",
+        "graph",
+        dispatch,
+        methods=methods,
+        provide_automatic_options=False,
+    )
+    app.register_error_handler(GraphError, error_response)
+    app.register_error_handler(HTTPException, _http_exception)
+    app.register_error_handler(Exception, _unexpected)
+    return app
+
+
+def _http_exception(exception: HTTPException) -> Response:
+    """Werkzeug's own errors (routing, size limit) in Graph's envelope instead of an HTML page."""
+    from flask import current_app, request
+
+    if isinstance(exception, RequestEntityTooLarge):
+        return error_response(PayloadTooLarge(current_app.config["MAX_CONTENT_LENGTH"]))
+    if exception.code == 405:
+        allowed = tuple(getattr(exception, "valid_methods", None) or ())
+        return error_response(MethodNotAllowed(request.method, allowed))
+    if exception.code == 404:
+        segment = next((s for s in request.path.split("/") if s), "")
+        return error_response(SegmentNotFound(segment))
+    return error_response(
+        GraphError(
+            "The request could not be processed.",
+            code="BadRequest",
+            status=exception.code or 400,
+        )
+    )
+
+
+def _unexpected(exception: Exception) -> Response:
+    """Any fault inside the emulator: Graph's 500 envelope, never a traceback (which is logged instead)."""
+    if isinstance(exception, HTTPException):
+        return _http_exception(exception)
+    log.exception("internal error while serving a request")
+    return error_response(GraphError(reason=f"internal error: {type(exception).__name__}"))

@@ -1,0 +1,139 @@
+"""The JSON-Schema contracts: located once, compiled once, and used to validate bodies.
+
+The schemas live in the repository's top-level ``contracts/`` folder; a wheel carries them as
+``mockgraph/_contracts`` (an editable install does not, so the repository folder is the fallback).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError, best_match
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+CONTRACT_BASE_URI = "https://mockgraph.dev/contracts/"
+
+
+def contracts_dir() -> Path:
+    """The folder holding the contract files, packaged copy first."""
+    packaged = resources.files("mockgraph") / "_contracts"
+    if packaged.is_dir():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parents[1] / "contracts"
+
+
+def contract_names() -> list[str]:
+    """Every contract, by file stem (``identityApiConnector``, ``odataError``, ...)."""
+    return sorted(path.stem for path in contracts_dir().glob("*.json"))
+
+
+def load_schema(name: str) -> dict[str, Any]:
+    """One contract's schema document."""
+    schema: dict[str, Any] = json.loads((contracts_dir() / f"{name}.json").read_text("utf-8"))
+    return schema
+
+
+class Contracts:
+    """Compiled validators for every contract; build once and share."""
+
+    def __init__(self) -> None:
+        schemas = {name: load_schema(name) for name in contract_names()}
+        resources_ = [
+            (
+                schema["$id"],
+                Resource.from_contents(schema, default_specification=DRAFT202012),
+            )
+            for schema in schemas.values()
+        ]
+        self.registry: Registry[Any] = Registry().with_resources(resources_)
+        self.schemas = schemas
+        self._validators = {
+            name: Draft202012Validator(
+                schema,
+                registry=self.registry,
+                format_checker=Draft202012Validator.FORMAT_CHECKER,
+            )
+            for name, schema in schemas.items()
+        }
+
+    def validator(self, name: str) -> Draft202012Validator:
+        return self._validators[name]
+
+    def errors(self, name: str, document: Any) -> Iterator[ValidationError]:
+        """Every violation of contract ``name`` by ``document``."""
+        errors: Iterator[ValidationError] = self._validators[name].iter_errors(document)
+        return errors
+
+    def first_error(self, name: str, document: Any) -> ValidationError | None:
+        """The most relevant violation, or None when ``document`` satisfies the contract."""
+        found: ValidationError | None = best_match(self.errors(name, document))
+        return found
+
+    def is_valid(self, name: str, document: Any) -> bool:
+        return bool(self._validators[name].is_valid(document))
+
+
+@cache
+def shared_contracts() -> Contracts:
+    """The process-wide compiled contracts (immutable once built, so sharing is safe)."""
+    return Contracts()
+
+
+def describe_error(error: ValidationError, *, root_type: str) -> str:
+    """A Graph-style message for one violation that names the offending property."""
+    path = ".".join(str(part) for part in error.absolute_path)
+    where = path or root_type
+    validator = error.validator
+    if validator == "required":
+        missing = _quoted_name(error.message)
+        owner = f" on '{path}'" if path else ""
+        return f"The property '{missing}' is required{owner} and was not provided."
+    if validator == "additionalProperties":
+        extras = _extra_properties(error)
+        owner_type = _owner_type(error, root_type)
+        return (
+            f"The property '{extras}' does not exist on type '{owner_type}'. Make sure to only use "
+            "property names that are defined by the type or mark the type as open type."
+        )
+    if validator == "type":
+        expected = error.validator_value
+        edm = {
+            "string": "Edm.String",
+            "object": "a complex value",
+            "integer": "Edm.Int64",
+        }.get(str(expected), str(expected))
+        return (
+            f"Cannot convert the value of property '{where}' to the expected type '{edm}'."
+            if edm.startswith("Edm")
+            else f"The value of property '{where}' must be {edm}."
+        )
+    if validator in ("enum", "const"):
+        return f"The value of property '{where}' is not valid."
+    return f"The value of property '{where}' is not valid: {error.message}"
+
+
+def _quoted_name(message: str) -> str:
+    # jsonschema's own wording: "'displayName' is a required property"
+    return message.split("'")[1] if message.count("'") >= 2 else message
+
+
+def _extra_properties(error: ValidationError) -> str:
+    instance = error.instance if isinstance(error.instance, Mapping) else {}
+    allowed = set(error.schema.get("properties", {})) if isinstance(error.schema, Mapping) else set()
+    extras = sorted(str(key) for key in instance if key not in allowed)
+    return extras[0] if extras else "?"
+
+
+def _owner_type(error: ValidationError, root_type: str) -> str:
+    schema = error.schema if isinstance(error.schema, Mapping) else {}
+    title = str(schema.get("title", ""))
+    if title:
+        return "microsoft.graph." + title.split(" ")[0]
+    return root_type

@@ -1,0 +1,128 @@
+"""HTTP plumbing shared by every Graph view: request ids, Graph's headers, JSON bodies in and out."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from typing import Any
+
+from flask import Response, g, request
+
+from mockgraph.errors import (
+    GraphError,
+    InvalidRequestBody,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+)
+
+JSON_CONTENT_TYPE = (
+    "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8"
+)
+MALFORMED_JSON = "Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format."
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+_AGS_DIAGNOSTIC = json.dumps(
+    {
+        "ServerInfo": {
+            "DataCenter": "mockgraph",
+            "Slice": "E",
+            "Ring": "0",
+            "ScaleUnit": "000",
+            "RoleInstance": "LOCAL",
+        }
+    },
+    separators=(",", ":"),
+)
+
+
+def assign_request_ids() -> None:
+    """Give this request its ``request-id`` and ``client-request-id`` (the caller's, echoed, when sent)."""
+    g.request_id = str(uuid.uuid4())
+    sent = request.headers.get("client-request-id", "").strip()
+    g.client_request_id = sent or g.request_id
+
+
+def request_ids() -> tuple[str, str]:
+    request_id = getattr(g, "request_id", None) or str(uuid.uuid4())
+    return request_id, getattr(g, "client_request_id", None) or request_id
+
+
+def graph_date(moment: dt.datetime | None = None) -> str:
+    """``innerError.date`` as Graph writes it: UTC, whole seconds, no zone."""
+    return (moment or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def add_graph_headers(response: Response) -> Response:
+    request_id, client_request_id = request_ids()
+    response.headers["request-id"] = request_id
+    response.headers["client-request-id"] = client_request_id
+    response.headers.setdefault("x-ms-ags-diagnostic", _AGS_DIAGNOSTIC)
+    response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    response.headers.setdefault("Cache-Control", "no-cache")
+    return response
+
+
+def json_response(document: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    body = _ENCODER.encode(document)
+    response = Response(body, status=status, content_type=JSON_CONTENT_TYPE)
+    if status != 204:
+        response.headers["OData-Version"] = "4.0"
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def no_content() -> Response:
+    return Response(status=204)
+
+
+def error_response(error: GraphError) -> Response:
+    request_id, client_request_id = request_ids()
+    envelope = error.to_envelope(
+        date=graph_date(), request_id=request_id, client_request_id=client_request_id
+    )
+    response = Response(_ENCODER.encode(envelope), status=error.status, content_type="application/json")
+    for name, value in error.headers.items():
+        response.headers[name] = value
+    if error.reason:
+        response.headers["x-mockgraph-reason"] = _header_safe(error.reason)
+    g.graph_error = error
+    return response
+
+
+def _header_safe(text: str) -> str:
+    return "".join(ch if 32 <= ord(ch) < 127 else "?" for ch in text)[:500]
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(name)
+
+
+def read_json_body(max_bytes: int) -> Any:
+    """The request's JSON document.
+
+    :raises GraphError: for a missing, oversized, mistyped or malformed body, as Graph answers it."""
+    length = request.content_length
+    if length is not None and length > max_bytes:
+        raise PayloadTooLarge(max_bytes)
+    raw = request.get_data(cache=True)
+    if len(raw) > max_bytes:
+        raise PayloadTooLarge(max_bytes)
+    if not raw.strip():
+        raise InvalidRequestBody(MALFORMED_JSON, reason="empty body")
+    mimetype = request.mimetype
+    if mimetype != "application/json" and not mimetype.endswith("+json"):
+        raise UnsupportedMediaType(request.headers.get("Content-Type", ""))
+    try:
+        text = raw.decode(request.mimetype_params.get("charset", "utf-8"))
+        document = json.loads(text, parse_constant=_reject_constant)
+    except (UnicodeDecodeError, LookupError, ValueError, RecursionError):
+        raise InvalidRequestBody(MALFORMED_JSON, reason="body is not valid JSON") from None
+    if not isinstance(document, dict):
+        node = "StartArray" if isinstance(document, list) else "PrimitiveValue"
+        raise InvalidRequestBody(
+            f"An unexpected '{node}' node was found when reading from the JSON reader. "
+            "A 'StartObject' node was expected.",
+            reason="body is not a JSON object",
+        )
+    return document
