@@ -30,7 +30,7 @@ def register(subparsers: Any) -> None:
 def serve(args: argparse.Namespace) -> int:
     config = MockGraphConfig(auth_mode=AuthMode(args.auth_mode))
     server = create_server(create_app(config), host=args.host, port=args.port, threads=8)
-    host, port = server.socket.getsockname()[:2]  # type: ignore[attr-defined]
+    host, port = getattr(server, "effective_host", args.host), getattr(server, "effective_port", args.port)
     base = f"http://{host}:{port}"
     tenant = config.tenants[0].tenant_id
     print(f"mockgraph listening on {base}", flush=True)
