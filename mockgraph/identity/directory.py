@@ -1,0 +1,104 @@
+"""The directory: tenants, app registrations and users from the config, plus runtime registration."""
+
+from __future__ import annotations
+
+import hmac
+import threading
+import uuid
+
+from mockgraph.config import AppRegistration, MockGraphConfig, Tenant, UserAccount
+
+# Namespace for object ids derived from client ids when the config leaves ``object_id`` empty.
+_OBJECT_ID_NAMESPACE = uuid.UUID("6d6f636b-6772-4170-8800-000000000001")
+
+
+def _same_secret(given: str, expected: str) -> bool:
+    return hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))
+
+
+def service_principal_id(app: AppRegistration) -> str:
+    """The ``oid`` an app token carries: the configured object id, else one derived from the client id."""
+    return app.object_id or str(uuid.uuid5(_OBJECT_ID_NAMESPACE, f"{app.tenant_id}/{app.client_id}"))
+
+
+class Directory:
+    """Who exists: lookups are case-insensitive where Entra's are (domains, client ids, usernames).
+
+    Thread-safe: a server thread may register while others look up.
+    """
+
+    def __init__(self, config: MockGraphConfig) -> None:
+        self._lock = threading.Lock()
+        self._tenants: dict[str, Tenant] = {}
+        self._apps: dict[tuple[str, str], AppRegistration] = {}
+        self._users: dict[str, UserAccount] = {}
+        for tenant in config.tenants:
+            self.add_tenant(tenant)
+        for app in config.apps:
+            self.add_app(app)
+        for user in config.users:
+            self.add_user(user)
+        self.default_tenant_id = config.tenants[0].tenant_id if config.tenants else ""
+
+    # Registration -------------------------------------------------------------------------------
+
+    def add_tenant(self, tenant: Tenant) -> None:
+        with self._lock:
+            self._tenants[tenant.tenant_id.lower()] = tenant
+
+    def add_app(self, app: AppRegistration) -> None:
+        """Register (or replace) an app in its tenant. The tenant must already exist."""
+        with self._lock:
+            if app.tenant_id.lower() not in self._tenants:
+                raise ValueError(f"app {app.client_id} names unknown tenant {app.tenant_id}")
+            self._apps[(app.tenant_id.lower(), app.client_id.lower())] = app
+
+    def add_user(self, user: UserAccount) -> None:
+        """Register (or replace) a user. The tenant must already exist; usernames are unique."""
+        with self._lock:
+            if user.tenant_id.lower() not in self._tenants:
+                raise ValueError(f"user {user.username} names unknown tenant {user.tenant_id}")
+            self._users[user.username.lower()] = user
+
+    # Lookups ------------------------------------------------------------------------------------
+
+    def tenant(self, tenant_id: str) -> Tenant | None:
+        with self._lock:
+            return self._tenants.get(tenant_id.lower())
+
+    def resolve_tenant(self, segment: str) -> Tenant | None:
+        """The tenant a URL segment names, by id or by verified domain (not ``common`` and friends)."""
+        wanted = segment.lower()
+        with self._lock:
+            if wanted in self._tenants:
+                return self._tenants[wanted]
+            return next(
+                (t for t in self._tenants.values() if t.domain and t.domain.lower() == wanted),
+                None,
+            )
+
+    def tenants(self) -> tuple[Tenant, ...]:
+        with self._lock:
+            return tuple(self._tenants.values())
+
+    def app(self, tenant_id: str, client_id: str) -> AppRegistration | None:
+        with self._lock:
+            return self._apps.get((tenant_id.lower(), client_id.lower()))
+
+    def apps_with_client_id(self, client_id: str) -> tuple[AppRegistration, ...]:
+        with self._lock:
+            return tuple(a for (_, cid), a in self._apps.items() if cid == client_id.lower())
+
+    def user(self, username: str) -> UserAccount | None:
+        with self._lock:
+            return self._users.get(username.lower())
+
+    # Credential checks ----------------------------------------------------------------------------
+
+    @staticmethod
+    def secret_matches(app: AppRegistration, secret: str) -> bool:
+        return _same_secret(secret, app.client_secret)
+
+    @staticmethod
+    def password_matches(user: UserAccount, password: str) -> bool:
+        return _same_secret(password, user.password)
