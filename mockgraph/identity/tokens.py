@@ -143,9 +143,9 @@ class TokenFactory:
         """A valid token; keyword options as for :meth:`claims`."""
         return self.sign(self.claims(**options))
 
-    def mint_bad(self, kind: BadToken | str, **options: Any) -> str:
-        """A token that is bad in exactly the way ``kind`` names; other options as for :meth:`claims`."""
-        bad = BadToken(kind)
+    def mint_bad(self, kind_of_bad: BadToken | str, /, **options: Any) -> str:
+        """A token that is bad in exactly the way ``kind_of_bad`` names; options as for :meth:`claims`."""
+        bad = BadToken(kind_of_bad)
         if bad is BadToken.PERSONAL_ACCOUNT:
             options = {
                 "kind": "user",
