@@ -240,19 +240,13 @@ def test_personal_account_is_denied(kind: str) -> None:
     assert PERSONAL_ACCOUNT_TENANT_ID in (error.reason or "")
 
 
-def test_unknown_operation_is_denied() -> None:
+def test_operation_without_a_row_is_denied(monkeypatch: pytest.MonkeyPatch) -> None:
     gk = gatekeeper()
-    fake = Operation.LIST_CONNECTORS
     principal = gk.authenticate(bearer(mint_token()))
-    import mockgraph.identity.gatekeeper as module
-
-    original = module.requirement_for
-    module.requirement_for = lambda op: None  # type: ignore[assignment]
-    try:
-        with pytest.raises(AuthorizationDenied, match="Insufficient"):
-            gk.authorize(principal, fake)
-    finally:
-        module.requirement_for = original
+    monkeypatch.setattr("mockgraph.identity.gatekeeper.requirement_for", lambda operation: None)
+    with pytest.raises(AuthorizationDenied, match="Insufficient") as caught:
+        gk.authorize(principal, Operation.LIST_CONNECTORS)
+    assert "no permission table entry" in (caught.value.reason or "")
 
 
 # Principal -------------------------------------------------------------------------------------

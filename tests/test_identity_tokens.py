@@ -90,18 +90,24 @@ def test_key_file_with_a_non_rsa_key_is_refused(tmp_path: Path) -> None:
 
 
 def test_process_key_is_generated_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    calls = []
+    first = process_signing_key()
+    calls: list[int] = []
     real = keys_module.generate_key
-    monkeypatch.setattr(keys_module, "generate_key", lambda: calls.append(1) or real())
+
+    def counting_generate() -> keys_module.SigningKey:
+        calls.append(1)
+        return real()
+
+    monkeypatch.setattr(keys_module, "generate_key", counting_generate)
     for _ in range(3):
-        Gatekeeper(MockGraphConfig())
-    assert calls == []  # already made for this process; never again
+        assert Gatekeeper(MockGraphConfig()).key is first
+    assert calls == []  # made once for this process; never again
 
 
 def test_jwk_matches_the_key() -> None:
     key = process_signing_key()
     public = jwt.PyJWK(key.public_jwk()).key
-    assert public.public_numbers() == key.public_key.public_numbers()  # type: ignore[union-attr]
+    assert public.public_numbers() == key.public_key.public_numbers()
 
 
 # Minting ------------------------------------------------------------------------------------------
@@ -237,7 +243,7 @@ def test_each_token_is_verified_once(monkeypatch: pytest.MonkeyPatch) -> None:
         calls.append(token)
         return real_decode(token, *args, **kwargs)
 
-    monkeypatch.setattr(verification.jwt, "decode", counting_decode)
+    monkeypatch.setattr(jwt, "decode", counting_decode)
     check = verifier()
     first, second = mint_token(), mint_token(kind="user")
     for _ in range(5):
@@ -249,9 +255,12 @@ def test_each_token_is_verified_once(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_bad_verdicts_are_cached_too(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[str] = []
     real_decode = jwt.decode
-    monkeypatch.setattr(
-        verification.jwt, "decode", lambda t, *a, **k: calls.append(t) or real_decode(t, *a, **k)
-    )
+
+    def counting_decode(token: str, *args: Any, **kwargs: Any) -> Any:
+        calls.append(token)
+        return real_decode(token, *args, **kwargs)
+
+    monkeypatch.setattr(jwt, "decode", counting_decode)
     check = verifier()
     token = mint_token(bad=BadToken.TAMPERED_SIGNATURE)
     for _ in range(3):

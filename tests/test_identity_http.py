@@ -1,0 +1,369 @@
+"""The decision ladder and tenant isolation through the real app, with real signed tokens, in each auth mode."""
+
+from __future__ import annotations
+
+import json
+import re
+import warnings
+from typing import Any
+
+import msal  # type: ignore[import-untyped]
+import pytest
+import responses
+from flask import Flask
+from flask.testing import FlaskClient
+
+from mockgraph import create_app
+from mockgraph.config import (
+    DEFAULT_CLIENT_ID,
+    DEFAULT_CLIENT_SECRET,
+    DEFAULT_TENANT_ID,
+    DEFAULT_USER_NAME,
+    DEFAULT_USER_PASSWORD,
+    GLOBAL_ADMINISTRATOR,
+    READ_ALL,
+    READ_WRITE_ALL,
+    AppRegistration,
+    MockGraphConfig,
+    Tenant,
+)
+from mockgraph.errors import WWW_AUTHENTICATE
+from mockgraph.identity import BadToken, mint_token
+from mockgraph.principal import AuthMode
+
+TENANT_B = "b0b0b0b0-0000-4000-8000-000000000002"
+APP_B = AppRegistration(
+    client_id="tenant-b-app",
+    client_secret="tenant-b-secret",
+    tenant_id=TENANT_B,
+    application_permissions=(READ_WRITE_ALL,),
+)
+COLLECTION = "/beta/identity/apiConnectors"
+CONNECTOR = {
+    "displayName": "Test API",
+    "targetUrl": "https://api.example.com/endpoint",
+    "authenticationConfiguration": {
+        "@odata.type": "#microsoft.graph.basicAuthentication",
+        "username": "u",
+        "password": "p",
+    },
+}
+INSUFFICIENT = "Insufficient privileges to complete the operation."
+VALIDATION = "Access token validation failure."
+
+
+def make_app(mode: AuthMode) -> Flask:
+    config = MockGraphConfig(auth_mode=mode)
+    return create_app(
+        config.with_overrides(
+            tenants=(*config.tenants, Tenant(TENANT_B, "b.example")), apps=(*config.apps, APP_B)
+        )
+    )
+
+
+@pytest.fixture(params=list(AuthMode), ids=str)
+def mode(request: pytest.FixtureRequest) -> AuthMode:
+    return AuthMode(request.param)
+
+
+@pytest.fixture
+def client(mode: AuthMode) -> FlaskClient:
+    return make_app(mode).test_client()
+
+
+def auth(token: str | None) -> dict[str, str]:
+    return {} if token is None else {"Authorization": f"Bearer {token}"}
+
+
+def graph_error(response: Any) -> tuple[int, str, str]:
+    body = response.json
+    assert set(body) == {"error"}, "the body stays Graph's envelope"
+    return response.status_code, body["error"]["code"], body["error"]["message"]
+
+
+# (name, token factory, request, expected per mode: (status, code, message) or status only)
+Row = tuple[str, Any, tuple[str, str], dict[AuthMode, Any]]
+OK_GET = 200
+ROWS: list[Row] = [
+    (
+        "no token",
+        lambda: None,
+        ("GET", COLLECTION),
+        {
+            AuthMode.ENFORCE: (401, "InvalidAuthenticationToken", "Access token is empty."),
+            AuthMode.PERMISSIVE: (401, "InvalidAuthenticationToken", "Access token is empty."),
+            AuthMode.OFF: OK_GET,
+        },
+    ),
+    (
+        "not a jwt",
+        lambda: "opaque",
+        ("GET", COLLECTION),
+        {
+            AuthMode.ENFORCE: (401, "InvalidAuthenticationToken", "IDX14100"),
+            AuthMode.PERMISSIVE: (401, "InvalidAuthenticationToken", "IDX14100"),
+            AuthMode.OFF: OK_GET,
+        },
+    ),
+    (
+        "undecodable",
+        lambda: "x.y.z",
+        ("GET", COLLECTION),
+        {
+            AuthMode.ENFORCE: (401, "InvalidAuthenticationToken", "CompactToken parsing failed"),
+            AuthMode.PERMISSIVE: (401, "InvalidAuthenticationToken", "CompactToken parsing failed"),
+            AuthMode.OFF: OK_GET,
+        },
+    ),
+    *[
+        (
+            f"bad token: {kind}",
+            lambda kind=kind: mint_token(bad=kind),
+            ("GET", COLLECTION),
+            {
+                AuthMode.ENFORCE: (401, "InvalidAuthenticationToken", message),
+                AuthMode.PERMISSIVE: OK_GET,
+                AuthMode.OFF: OK_GET,
+            },
+        )
+        for kind, message in [
+            (BadToken.EXPIRED, "Lifetime validation failed, the token is expired."),
+            (BadToken.NOT_YET_VALID, "Access token has expired or is not yet valid."),
+            (BadToken.WRONG_AUDIENCE, VALIDATION),
+            (BadToken.WRONG_ISSUER, VALIDATION),
+            (BadToken.ANOTHER_TENANT, VALIDATION),
+            (BadToken.TAMPERED_SIGNATURE, VALIDATION),
+            (BadToken.ALG_NONE, VALIDATION),
+            (BadToken.UNKNOWN_KEY, VALIDATION),
+        ]
+    ],
+    (
+        "personal account",
+        lambda: mint_token(bad=BadToken.PERSONAL_ACCOUNT),
+        ("GET", COLLECTION),
+        {
+            AuthMode.ENFORCE: (403, "Authorization_RequestDenied", INSUFFICIENT),
+            AuthMode.PERMISSIVE: OK_GET,
+            AuthMode.OFF: OK_GET,
+        },
+    ),
+    (
+        "app without permission",
+        lambda: mint_token(roles=["User.Read.All"]),
+        ("GET", COLLECTION),
+        {
+            AuthMode.ENFORCE: (
+                403,
+                "AADB2C",
+                "The application does not have any of the required application permissions "
+                "(APIConnectors.Read.All, APIConnectors.ReadWrite.All) to access the resource.",
+            ),
+            AuthMode.PERMISSIVE: OK_GET,
+            AuthMode.OFF: OK_GET,
+        },
+    ),
+    (
+        "app with read permission writes",
+        lambda: mint_token(roles=[READ_ALL]),
+        ("DELETE", f"{COLLECTION}/does-not-exist"),
+        {
+            AuthMode.ENFORCE: (
+                403,
+                "AADB2C",
+                "The application does not have any of the required application permissions "
+                "(APIConnectors.ReadWrite.All) to access the resource.",
+            ),
+            AuthMode.PERMISSIVE: 404,
+            AuthMode.OFF: 404,
+        },
+    ),
+    (
+        "app with read permission reads",
+        lambda: mint_token(roles=[READ_ALL]),
+        ("GET", COLLECTION),
+        {mode: OK_GET for mode in AuthMode},
+    ),
+    (
+        "user without scope",
+        lambda: mint_token(kind="user", scp=["User.Read"]),
+        ("GET", COLLECTION),
+        {
+            AuthMode.ENFORCE: (403, "Authorization_RequestDenied", INSUFFICIENT),
+            AuthMode.PERMISSIVE: OK_GET,
+            AuthMode.OFF: OK_GET,
+        },
+    ),
+    (
+        "user without role",
+        lambda: mint_token(kind="user", wids=[]),
+        ("GET", COLLECTION),
+        {
+            AuthMode.ENFORCE: (403, "Authorization_RequestDenied", INSUFFICIENT),
+            AuthMode.PERMISSIVE: OK_GET,
+            AuthMode.OFF: OK_GET,
+        },
+    ),
+    (
+        "user with scope and global administrator",
+        lambda: mint_token(kind="user", wids=[GLOBAL_ADMINISTRATOR]),
+        ("GET", COLLECTION),
+        {mode: OK_GET for mode in AuthMode},
+    ),
+    (
+        "app with everything",
+        lambda: mint_token(),
+        ("GET", COLLECTION),
+        {mode: OK_GET for mode in AuthMode},
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "token", "call", "expected"), ROWS, ids=[row[0] for row in ROWS])
+def test_decision_ladder(
+    client: FlaskClient,
+    mode: AuthMode,
+    name: str,
+    token: Any,
+    call: tuple[str, str],
+    expected: dict[AuthMode, Any],
+) -> None:
+    method, path = call
+    response = client.open(path, method=method, headers=auth(token()))
+    want = expected[mode]
+    if isinstance(want, int):
+        assert response.status_code == want, response.get_data(as_text=True)
+        return
+    status, code, message = graph_error(response)
+    assert (status, code) == want[:2]
+    assert message.startswith(want[2])
+    assert response.headers["x-mockgraph-reason"]
+    if status == 401:
+        assert response.headers["WWW-Authenticate"] == WWW_AUTHENTICATE
+    else:
+        assert "WWW-Authenticate" not in response.headers
+
+
+def test_expired_token_is_refused_even_after_it_was_accepted_once() -> None:
+    clock = [0.0]
+    app = make_app(AuthMode.ENFORCE)
+    from mockgraph.state import state_of
+
+    gatekeeper = state_of(app).gatekeeper
+    real_time = gatekeeper.verifier._clock
+    gatekeeper.verifier._clock = lambda: real_time() + clock[0]
+    client = app.test_client()
+    token = mint_token(lifetime=60)
+    assert client.get(COLLECTION, headers=auth(token)).status_code == 200
+    clock[0] = 60 + 301
+    response = client.get(COLLECTION, headers=auth(token))
+    assert graph_error(response)[2] == "Lifetime validation failed, the token is expired."
+
+
+# Tokens from the emulator's own token endpoint ------------------------------------------------------
+
+
+def test_token_endpoint_tokens_work_against_graph_in_enforce() -> None:
+    client = make_app(AuthMode.ENFORCE).test_client()
+    form = {
+        "grant_type": "client_credentials",
+        "client_id": DEFAULT_CLIENT_ID,
+        "client_secret": DEFAULT_CLIENT_SECRET,
+        "scope": "https://graph.microsoft.com/.default",
+    }
+    app_token = (client.post(f"/{DEFAULT_TENANT_ID}/oauth2/v2.0/token", data=form).json or {})["access_token"]
+    created = client.post(COLLECTION, json=CONNECTOR, headers=auth(app_token))
+    assert created.status_code == 201, created.get_data(as_text=True)
+    form = {
+        "grant_type": "password",
+        "client_id": DEFAULT_CLIENT_ID,
+        "username": DEFAULT_USER_NAME,
+        "password": DEFAULT_USER_PASSWORD,
+        "scope": "https://graph.microsoft.com/.default",
+    }
+    user_token = (client.post(f"/{DEFAULT_TENANT_ID}/oauth2/v2.0/token", data=form).json or {})[
+        "access_token"
+    ]
+    listed = client.get(COLLECTION, headers=auth(user_token)).json or {}
+    assert [c["id"] for c in listed["value"]] == [(created.json or {})["id"]]
+
+
+def test_msal_gets_tokens_from_the_emulator_without_network() -> None:
+    """MSAL (instance discovery off) reads discovery, user realm and the token endpoint, all in-process."""
+    app = make_app(AuthMode.ENFORCE)
+    client = app.test_client()
+    authority = f"https://login.microsoftonline.com/{DEFAULT_TENANT_ID}"
+
+    def forward(request: Any) -> tuple[int, dict[str, str], bytes]:
+        response = client.open(
+            request.path_url,
+            method=request.method,
+            headers=dict(request.headers),
+            data=request.body,
+            base_url="https://login.microsoftonline.com",
+        )
+        return response.status_code, {"Content-Type": response.content_type}, response.get_data()
+
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        for method in ("GET", "POST"):
+            mock.add_callback(method, re.compile(r"https://login\.microsoftonline\.com/.*"), callback=forward)
+        confidential = msal.ConfidentialClientApplication(
+            DEFAULT_CLIENT_ID,
+            client_credential=DEFAULT_CLIENT_SECRET,
+            authority=authority,
+            instance_discovery=False,
+        )
+        app_result = confidential.acquire_token_for_client(scopes=["https://graph.microsoft.com/.default"])
+        public = msal.PublicClientApplication(
+            DEFAULT_CLIENT_ID, authority=authority, instance_discovery=False
+        )
+        with warnings.catch_warnings():
+            # MSAL marks the password grant deprecated; the emulator still serves it.
+            warnings.simplefilter("ignore", DeprecationWarning)
+            user_result = public.acquire_token_by_username_password(
+                DEFAULT_USER_NAME, DEFAULT_USER_PASSWORD, scopes=["https://graph.microsoft.com/.default"]
+            )
+    assert "access_token" in app_result, app_result
+    assert "access_token" in user_result, user_result
+    assert client.get(COLLECTION, headers=auth(app_result["access_token"])).status_code == 200
+    assert client.get(COLLECTION, headers=auth(user_result["access_token"])).status_code == 200
+    assert user_result["id_token_claims"]["preferred_username"] == DEFAULT_USER_NAME
+
+
+# Tenant isolation ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("mode", list(AuthMode), ids=str)
+def test_no_cross_tenant_read_or_write(mode: AuthMode) -> None:
+    client = make_app(mode).test_client()
+    token_a = mint_token()
+    token_b = mint_token(tenant_id=TENANT_B, app_id=APP_B.client_id)
+    created = client.post(COLLECTION, json=CONNECTOR, headers=auth(token_a))
+    assert created.status_code == 201, created.get_data(as_text=True)
+    connector_id = (created.json or {})["id"]
+    item = f"{COLLECTION}/{connector_id}"
+
+    # Tenant B sees nothing of A: no list entry, no count, and every item operation is 404.
+    assert (client.get(COLLECTION, headers=auth(token_b)).json or {})["value"] == []
+    assert client.get(f"{COLLECTION}/$count", headers=auth(token_b)).get_data(as_text=True) == "0"
+    assert client.get(item, headers=auth(token_b)).status_code == 404
+    patch = client.patch(item, json={"displayName": "hijacked"}, headers=auth(token_b))
+    assert patch.status_code == 404
+    assert client.delete(item, headers=auth(token_b)).status_code == 404
+
+    # B's own connector stays B's; A's list never mixes it in, and A's connector is untouched.
+    created_b = client.post(COLLECTION, json={**CONNECTOR, "displayName": "B's"}, headers=auth(token_b))
+    assert created_b.status_code == 201
+    listed_a = client.get(COLLECTION, headers=auth(token_a)).json or {}
+    assert [(c["id"], c["displayName"]) for c in listed_a["value"]] == [(connector_id, "Test API")]
+    listed_b = client.get(COLLECTION, headers=auth(token_b)).json or {}
+    assert [c["displayName"] for c in listed_b["value"]] == ["B's"]
+    assert client.get(item, headers=auth(token_a)).status_code == 200
+
+
+def test_off_mode_without_token_acts_in_the_default_tenant() -> None:
+    client = make_app(AuthMode.OFF).test_client()
+    created = client.post(COLLECTION, json=CONNECTOR)
+    assert created.status_code == 201
+    listed = client.get(COLLECTION, headers=auth(mint_token())).json or {}
+    assert len(listed["value"]) == 1
+    assert json.dumps(listed).count("Test API") == 1
