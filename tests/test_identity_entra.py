@@ -363,3 +363,9 @@ def test_non_enforcing_modes_issue_full_tokens_to_anyone(mode: AuthMode) -> None
     guid = "33333333-3333-4333-8333-333333333333"
     other = client_credentials(client, guid, client_id="whoever", client_secret="anything").json or {}
     assert claims_of(other["access_token"])["tid"] == guid
+
+
+def test_reason_header_survives_non_latin_usernames(client: FlaskClient) -> None:
+    response = password_grant(client, username="jürgen.ñandú@例え.example")
+    assert response.status_code == 400
+    assert response.headers["x-mockgraph-reason"].isascii()

@@ -305,3 +305,45 @@ def test_cache_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     for _ in range(5):
         check.verify(mint_token())
     assert len(check._cache) == 3
+
+
+# The ``mockgraph token`` sub-command ---------------------------------------------------------------
+
+
+def run_token_command(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    import argparse
+
+    from mockgraph.identity import token_command
+
+    parser = argparse.ArgumentParser()
+    token_command.register(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(["token", *argv])
+    assert args.handler(args) == 0
+    return capsys.readouterr().out.strip()
+
+
+def test_token_command_prints_a_token_the_server_with_the_same_key_file_accepts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    key_file = tmp_path / "key.pem"
+    token = run_token_command(
+        [
+            "--kind",
+            "user",
+            "--scope",
+            READ_ALL,
+            "--wid",
+            "62e90394-69f5-4237-9190-012177145e10",
+            "--key-file",
+            str(key_file),
+        ],
+        capsys,
+    )
+    principal = Gatekeeper(MockGraphConfig(signing_key_path=key_file)).authenticate(f"Bearer {token}")
+    assert (principal.kind, principal.delegated_scopes) == ("user", frozenset({READ_ALL}))
+
+
+def test_token_command_mints_bad_tokens(capsys: pytest.CaptureFixture[str]) -> None:
+    token = run_token_command(["--bad", "expired"], capsys)
+    with pytest.raises(InvalidAuthenticationToken, match="expired"):
+        Gatekeeper(MockGraphConfig()).authenticate(f"Bearer {token}")

@@ -15,6 +15,11 @@ if TYPE_CHECKING:
 REASON_HEADER = "x-mockgraph-reason"
 
 
+def _header_safe(text: str) -> str:
+    """Header values must be latin-1 on one line; usernames in reasons may not be."""
+    return text.replace("\r", " ").replace("\n", " ").encode("ascii", "backslashreplace").decode("ascii")
+
+
 def register_entra_routes(app: Flask, gatekeeper: Gatekeeper) -> None:
     """Serve Entra's endpoints on ``app``, for every tenant (GUID, domain, ``common``, ``organizations``)."""
 
@@ -27,7 +32,7 @@ def register_entra_routes(app: Flask, gatekeeper: Gatekeeper) -> None:
     def error(exc: EntraError) -> Response:
         response = jsonify(gatekeeper.issuer.error_body(exc, correlation_id()))
         response.status_code = exc.status
-        response.headers[REASON_HEADER] = exc.reason
+        response.headers[REASON_HEADER] = _header_safe(exc.reason)
         return response
 
     def tenant_id(segment: str) -> str | None:
@@ -94,5 +99,5 @@ def register_entra_routes(app: Flask, gatekeeper: Gatekeeper) -> None:
         response.status_code = result.status
         response.headers.update(result.headers)
         if result.reason:
-            response.headers[REASON_HEADER] = result.reason
+            response.headers[REASON_HEADER] = _header_safe(result.reason)
         return response
