@@ -10,8 +10,9 @@ from __future__ import annotations
 from mockgraph.identity.directory import Directory
 from mockgraph.identity.entra import register_entra_routes
 from mockgraph.identity.gatekeeper import Gatekeeper, principal_from_claims
-from mockgraph.identity.issuer import EntraError, TokenIssuer, TokenResponse
+from mockgraph.identity.issuer import TokenIssuer, TokenResponse
 from mockgraph.identity.keys import SigningKey, load_or_create_key, process_signing_key
+from mockgraph.identity.oauth_errors import EntraError
 from mockgraph.identity.permissions import PERMISSION_TABLE, Requirement, render_markdown, requirement_for
 from mockgraph.identity.tokens import BadToken, TokenFactory, mint_token
 

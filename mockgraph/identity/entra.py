@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Any
 from flask import Flask, Response, jsonify, request
 
 from mockgraph.identity.discovery import key_set, openid_configuration_v1, openid_configuration_v2
-from mockgraph.identity.issuer import TENANTLESS, EntraError, unknown_tenant
+from mockgraph.identity.issuer import TENANTLESS
+from mockgraph.identity.oauth_errors import EntraError, unknown_tenant
 
 if TYPE_CHECKING:
     from mockgraph.identity.gatekeeper import Gatekeeper

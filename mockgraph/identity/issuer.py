@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 import uuid
 from collections.abc import Callable, Mapping
@@ -12,53 +11,19 @@ from typing import Any
 from mockgraph.config import AppRegistration, Tenant, UserAccount
 from mockgraph.identity.directory import Directory, service_principal_id
 from mockgraph.identity.keys import b64url
+from mockgraph.identity.oauth_errors import EntraError, error_document, missing_parameter, unknown_tenant
 from mockgraph.identity.permissions import (
     all_application_permissions,
     all_delegated_scopes,
     all_directory_roles,
 )
-from mockgraph.identity.tokens import GRAPH_APP_ID, GRAPH_AUDIENCE, TokenFactory
+from mockgraph.identity.scopes import check_default_scope, delegated_scopes
+from mockgraph.identity.tokens import GRAPH_AUDIENCE, TokenFactory
 from mockgraph.principal import AuthMode
 
 EXPIRES_IN = 3599
 TENANTLESS = frozenset({"common", "organizations"})
-OIDC_SCOPES = frozenset({"openid", "profile", "offline_access", "email"})
-GRAPH_RESOURCES = (GRAPH_AUDIENCE + "/", GRAPH_APP_ID + "/")
 _NAMESPACE = uuid.UUID("6d6f636b-6772-4170-8800-000000000002")
-
-
-class EntraError(Exception):
-    """An OAuth error in Entra's shape: ``error`` plus an ``AADSTS`` code and description."""
-
-    def __init__(self, status: int, error: str, code: int, description: str, reason: str) -> None:
-        super().__init__(f"AADSTS{code}: {description}")
-        self.status = status
-        self.error = error
-        self.code = code
-        self.description = description
-        self.reason = reason
-
-
-def missing_parameter(name: str) -> EntraError:
-    return EntraError(
-        400,
-        "invalid_request",
-        900144,
-        f"The request body must contain the following parameter: '{name}'.",
-        f"{name} missing",
-    )
-
-
-def unknown_tenant(segment: str) -> EntraError:
-    return EntraError(
-        400,
-        "invalid_request",
-        90002,
-        f"Tenant '{segment}' not found. Check to make sure you have the correct tenant ID and are signing "
-        "into the correct cloud. Check with your subscription administrator, this may happen if there are "
-        "no active subscriptions for the tenant.",
-        f"tenant {segment!r} is not registered",
-    )
 
 
 @dataclass(frozen=True)
@@ -109,20 +74,8 @@ class TokenIssuer:
         return TokenResponse(200, body, headers={"Cache-Control": "no-store, no-cache", "Pragma": "no-cache"})
 
     def error_body(self, exc: EntraError, correlation_id: str | None) -> dict[str, Any]:
-        """Entra's error document; the description ends with trace id, correlation id and timestamp."""
-        trace_id = str(uuid.uuid4())
-        correlation = correlation_id or str(uuid.uuid4())
-        stamp = dt.datetime.fromtimestamp(self.clock(), dt.UTC).strftime("%Y-%m-%d %H:%M:%SZ")
-        return {
-            "error": exc.error,
-            "error_description": f"AADSTS{exc.code}: {exc.description}\r\nTrace ID: {trace_id}\r\n"
-            f"Correlation ID: {correlation}\r\nTimestamp: {stamp}",
-            "error_codes": [exc.code],
-            "timestamp": stamp,
-            "trace_id": trace_id,
-            "correlation_id": correlation,
-            "error_uri": f"https://login.microsoftonline.com/error?code={exc.code}",
-        }
+        """Entra's error document for ``exc`` (see :func:`error_document`)."""
+        return error_document(exc, correlation_id, self.clock())
 
     # Grants ---------------------------------------------------------------------------------------
 
@@ -168,7 +121,7 @@ class TokenIssuer:
     def _client_credentials(
         self, segment: str, tenant: Tenant | None, client: _Client, form: Mapping[str, str]
     ) -> dict[str, Any]:
-        _check_default_scope(form.get("scope", ""), segment)
+        check_default_scope(form.get("scope", ""), segment)
         if client.secret is None:
             raise EntraError(
                 401,
@@ -244,7 +197,7 @@ class TokenIssuer:
             if not form.get(name):
                 raise missing_parameter(name)
         username, password = form["username"], form["password"]
-        requested, oidc = _delegated_scopes(form["scope"])
+        requested, oidc = delegated_scopes(form["scope"])
         user = self.directory.user(username)
         if tenant is None:
             home = self.directory.tenant(user.tenant_id) if user is not None else None
@@ -352,62 +305,3 @@ def _is_guid(value: str) -> bool:
     except ValueError:
         return False
     return len(value) == 36
-
-
-def _check_default_scope(scope: str, segment: str) -> None:
-    """Client credentials take exactly one ``{resource}/.default`` scope, and only Graph is a resource here."""
-    if not scope:
-        raise missing_parameter("scope")
-    items = scope.split()
-    if len(items) != 1 or not items[0].endswith("/.default"):
-        raise EntraError(
-            400,
-            "invalid_scope",
-            1002012,
-            f"The provided value for scope {scope} is not valid. Client credential flows must have a scope "
-            "value with /.default suffixed to the resource identifier (application ID URI).",
-            f"scope {scope!r} is not a single /.default scope",
-        )
-    resource = items[0][: -len(".default")]
-    if resource.lower() not in GRAPH_RESOURCES:
-        raise EntraError(
-            400,
-            "invalid_resource",
-            500011,
-            f"The resource principal named {resource.rstrip('/')} was not found in the tenant named {segment}. "
-            "This can happen if the application has not been installed by the administrator of the tenant or "
-            "consented to by any user in the tenant. You might have sent your authentication request to the "
-            "wrong tenant.",
-            f"scope resource {resource!r} is not Microsoft Graph",
-        )
-
-
-def _delegated_scopes(scope: str) -> tuple[tuple[str, ...] | None, frozenset[str]]:
-    """Split a delegated scope string into Graph scope names (None = ``.default``) and OIDC scopes.
-
-    :raises EntraError: AADSTS70011 for a scope of any resource other than Graph.
-    """
-    names: list[str] = []
-    oidc: set[str] = set()
-    default = False
-    for item in scope.split():
-        if item in OIDC_SCOPES:
-            oidc.add(item)
-            continue
-        prefix = next((p for p in GRAPH_RESOURCES if item.lower().startswith(p)), None)
-        if prefix is None and ("/" in item or ":" in item):
-            raise EntraError(
-                400,
-                "invalid_scope",
-                70011,
-                f"The provided value for the input parameter 'scope' isn't valid. The scope {item} isn't valid.",
-                f"scope {item!r} is not a Microsoft Graph scope",
-            )
-        short = item[len(prefix) :] if prefix else item
-        if short == ".default":
-            default = True
-        else:
-            names.append(short)
-    if default or not names:
-        return None, frozenset(oidc)
-    return tuple(dict.fromkeys(names)), frozenset(oidc)
