@@ -1,0 +1,56 @@
+"""The README's curl walkthrough runs as written against a live emulator on loopback."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from waitress.server import create_server
+
+from mockgraph import create_app
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def curl_block() -> str:
+    text = README.read_text("utf-8")
+    section = text.split("## Every operation with curl", 1)[1]
+    match = re.search(r"```sh\n(.*?)```", section, re.S)
+    assert match is not None
+    return match.group(1)
+
+
+@pytest.fixture
+def live_base() -> Iterator[str]:
+    server = create_server(create_app(), host="127.0.0.1", port=0, threads=2)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.effective_port}"  # type: ignore[union-attr]
+    finally:
+        server.close()
+
+
+def test_readme_curl_walkthrough(live_base: str, tmp_path: Path) -> None:
+    result = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", curl_block()],
+        env={**os.environ, "BASE": live_base, "NO_PROXY": "*"},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert '"@odata.count":1' in out
+    assert '"password":"******"' in out
+    assert "<PASSWORD>" not in out
+    assert "pfx-password" not in out
+    assert '"@odata.type":"#microsoft.graph.clientCertificateAuthentication"' in out
+    assert out.rstrip().endswith("}}}")
+    assert '"code":"Request_ResourceNotFound"' in out
