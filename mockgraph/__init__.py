@@ -27,6 +27,7 @@ from mockgraph.errors import (
     MissingApplicationPermission,
     ResourceNotFound,
 )
+from mockgraph.identity import BadToken, Gatekeeper, TokenFactory, mint_token
 from mockgraph.operations import Operation
 from mockgraph.principal import AuthMode, Principal
 from mockgraph.store import MemoryStore, Store
@@ -41,7 +42,9 @@ __all__ = [
     "AuthMode",
     "AuthorizationDenied",
     "BadRequest",
+    "BadToken",
     "CertificateFacts",
+    "Gatekeeper",
     "GeneratedPkcs12",
     "GraphError",
     "InvalidAuthenticationToken",
@@ -54,9 +57,11 @@ __all__ = [
     "ResourceNotFound",
     "Store",
     "Tenant",
+    "TokenFactory",
     "UserAccount",
     "__version__",
     "create_app",
     "make_pkcs12",
+    "mint_token",
     "read_pkcs12",
 ]
