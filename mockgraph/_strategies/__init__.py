@@ -1,0 +1,1 @@
+"""The implementation of :mod:`mockgraph.strategies`, one module per family of values."""

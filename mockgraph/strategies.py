@@ -1,0 +1,59 @@
+"""Hypothesis strategies for API-connector payloads, real PKCS#12 certificates and access tokens.
+
+Valid strategies generate only what Graph documents as accepted; the ``invalid_*`` strategies
+generate one named kind of mistake at a time (:class:`InvalidBodyKind`, :class:`InvalidTokenKind`).
+Options are keyword-only and checked when a strategy is built, as Hypothesis's own are. This module
+needs the optional ``hypothesis`` dependency (``pip install 'mockgraph[strategies]'``).
+"""
+
+from __future__ import annotations
+
+from mockgraph._strategies.invalid_bodies import (
+    InvalidBodyKind,
+    invalid_create_bodies,
+    invalid_update_bodies,
+    invalid_upload_bodies,
+)
+from mockgraph._strategies.payloads import (
+    api_connectors,
+    authentication_configurations,
+    basic_authentications,
+    certificate_informations,
+    create_bodies,
+    display_names,
+    pkcs12_bundles,
+    pkcs12_certificates,
+    target_urls,
+    update_bodies,
+    upload_bodies,
+)
+from mockgraph._strategies.tokens import (
+    GeneratedToken,
+    InvalidAuthorization,
+    InvalidTokenKind,
+    access_tokens,
+    invalid_authorizations,
+)
+
+__all__ = [
+    "GeneratedToken",
+    "InvalidAuthorization",
+    "InvalidBodyKind",
+    "InvalidTokenKind",
+    "access_tokens",
+    "api_connectors",
+    "authentication_configurations",
+    "basic_authentications",
+    "certificate_informations",
+    "create_bodies",
+    "display_names",
+    "invalid_authorizations",
+    "invalid_create_bodies",
+    "invalid_update_bodies",
+    "invalid_upload_bodies",
+    "pkcs12_bundles",
+    "pkcs12_certificates",
+    "target_urls",
+    "update_bodies",
+    "upload_bodies",
+]
