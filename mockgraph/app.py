@@ -9,6 +9,7 @@ from flask import Flask, Response
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.routing import BaseConverter
 
+from mockgraph import kit_wiring
 from mockgraph.config import MockGraphConfig, coerce_config
 from mockgraph.contracts import shared_contracts
 from mockgraph.errors import (
@@ -68,6 +69,8 @@ def create_app(
     app.register_error_handler(GraphError, error_response)
     app.register_error_handler(HTTPException, _http_exception)
     app.register_error_handler(Exception, _unexpected)
+    # The request journal and fault injection (state.extras "journal" / "faults").
+    kit_wiring.install(app)
     return app
 
 

@@ -1,0 +1,174 @@
+"""Flask hooks that give every app a request journal and fault injection (``state.extras`` "journal"/"faults").
+
+Also keeps the two real hostnames apart when the interceptor forwards them into one app: Entra's routes
+are not served on ``graph.microsoft.com``, and Graph's are not served on ``login.microsoftonline.com``.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+from flask import Flask, Response, current_app, g, request
+from werkzeug.exceptions import HTTPException
+
+from mockgraph.errors import GraphError
+from mockgraph.faults import Faults
+from mockgraph.journal import Journal, JournalEntry, redact
+from mockgraph.routing import resolve
+from mockgraph.state import current_state, state_of
+
+GRAPH_HOST = "graph.microsoft.com"
+LOGIN_HOST = "login.microsoftonline.com"
+GRAPH_ENDPOINT = "graph"
+
+
+def install(app: Flask) -> None:
+    """Attach a fresh Journal and Faults to ``app`` and register the hooks that feed and apply them."""
+    extras = state_of(app).extras
+    extras.setdefault("journal", Journal())
+    extras.setdefault("faults", Faults())
+    app.before_request(_start)
+    app.after_request(_finish)
+
+
+def journal_of(app: Flask) -> Journal:
+    journal = state_of(app).extras["journal"]
+    assert isinstance(journal, Journal)
+    return journal
+
+
+def faults_of(app: Flask) -> Faults:
+    faults = state_of(app).extras["faults"]
+    assert isinstance(faults, Faults)
+    return faults
+
+
+def _host() -> str:
+    return request.host.partition(":")[0].lower()
+
+
+def _start() -> Response | None:
+    g.journal_started = time.monotonic()
+    host = _host()
+    if request.endpoint != GRAPH_ENDPOINT:
+        if host == GRAPH_HOST:
+            # Graph itself has no token endpoint: answer as its router would.
+            g.mockgraph_unroutable = True
+            resolve(request.method, request.path)
+            g.mockgraph_unroutable = False
+        return None
+    if host == LOGIN_HOST:
+        g.mockgraph_unroutable = True
+        response = Response(
+            json.dumps({"error": "not_found", "error_description": f"No Entra endpoint at {request.path}."}),
+            status=404,
+            content_type="application/json",
+        )
+        response.headers["x-mockgraph-reason"] = "not an Entra endpoint"
+        return response
+    try:
+        route = resolve(request.method, request.path)
+    except GraphError:
+        return None  # the dispatcher raises it again and answers Graph's error
+    g.operation = route.operation
+    faults = _faults()
+    if not faults.active:
+        return None
+    try:
+        # Faults hit authenticated callers, as Graph throttles per app; a 401 is left to the dispatcher.
+        g.principal = current_state().gatekeeper.authenticate(request.headers.get("Authorization"))
+    except GraphError:
+        return None
+    decision = faults.decide(route.operation)
+    if decision.delay:
+        time.sleep(decision.delay)
+    if decision.error is not None:
+        raise decision.error
+    return None
+
+
+def _faults() -> Faults:
+    faults = current_state().extras["faults"]
+    assert isinstance(faults, Faults)
+    return faults
+
+
+def _finish(response: Response) -> Response:
+    journal = current_state().extras.get("journal")
+    if isinstance(journal, Journal):
+        journal.record(_entry(journal, response))
+    return response
+
+
+def _entry(journal: Journal, response: Response) -> JournalEntry:
+    error = getattr(g, "graph_error", None)
+    principal = getattr(g, "principal", None)
+    operation = getattr(g, "operation", None)
+    routed = request.endpoint not in (None, GRAPH_ENDPOINT) or operation is not None
+    document, form, size = _body()
+    code, reason = _refusal(response, error)
+    return JournalEntry(
+        method=request.method,
+        path=request.path,
+        host=request.host,
+        query={key: request.args.getlist(key) for key in request.args},
+        json=document,
+        form=form,
+        body_bytes=size,
+        principal=principal.describe() if principal is not None else None,
+        operation=operation.value if operation is not None else None,
+        status=response.status_code,
+        error_code=code,
+        reason=reason,
+        request_id=getattr(g, "request_id", None),
+        retry_after=_retry_after(response),
+        unroutable=bool(getattr(g, "mockgraph_unroutable", False)) or not routed,
+        time=journal.clock(),
+        started=getattr(g, "journal_started", time.monotonic()),
+        finished=time.monotonic(),
+    )
+
+
+def _body() -> tuple[Any, dict[str, str] | None, int]:
+    """The redacted JSON document or form, and the body's size; raw text is never kept (it may hold a secret)."""
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    if limit is not None and (request.content_length or 0) > limit:
+        return None, None, request.content_length or 0
+    try:
+        raw = request.get_data(cache=True)
+    except HTTPException:
+        return None, None, request.content_length or 0
+    if not raw:
+        return None, None, 0
+    if request.mimetype == "application/x-www-form-urlencoded":
+        fields = redact(request.form.to_dict())
+        return None, fields, len(raw)
+    try:
+        return redact(json.loads(raw)), None, len(raw)
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return None, None, len(raw)
+
+
+def _refusal(response: Response, error: Any) -> tuple[str | None, str | None]:
+    if isinstance(error, GraphError):
+        return error.code, error.reason
+    if response.status_code < 400:
+        return None, None
+    reason = response.headers.get("x-mockgraph-reason")
+    body = response.get_json(silent=True) if response.is_json else None
+    code = body.get("error") if isinstance(body, dict) else None
+    if isinstance(code, dict):
+        code = code.get("code")
+    return (code if isinstance(code, str) else None), reason
+
+
+def _retry_after(response: Response) -> float | None:
+    value = response.headers.get("Retry-After")
+    if value is None:
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        return None
