@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 from flask import Response, g, request
 
-from mockgraph import connectors, query
+from mockgraph import connectors, query, userflows_api
 from mockgraph.connectors import COLLECTION
 from mockgraph.errors import ResourceNotFound
 from mockgraph.http import json_response, no_content, read_json_body
@@ -160,4 +160,6 @@ HANDLERS: dict[Operation, Callable[[Call], Response]] = {
     Operation.UPDATE_CONNECTOR: update_connector,
     Operation.DELETE_CONNECTOR: delete_connector,
     Operation.UPLOAD_CERTIFICATE: upload_certificate,
+    # User flows register their own handlers (mockgraph.userflows_api).
+    **userflows_api.HANDLERS,
 }

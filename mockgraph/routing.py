@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from mockgraph.errors import BadRequest, MethodNotAllowed, SegmentNotFound
 from mockgraph.operations import Operation
+from mockgraph.userflows_routing import is_user_flow_segment
+from mockgraph.userflows_routing import resolve as resolve_user_flow
 
 VERSIONS = {"beta": "beta", "v1.0": "v1.0"}
 UPLOAD_SEGMENTS = ("uploadclientcertificate", "microsoft.graph.uploadclientcertificate")
@@ -22,6 +24,8 @@ class Route:
     operation: Operation
     version: str
     object_id: str | None = None
+    # The apiConnectorConfiguration step a user-flow request addresses (postFederationSignup, ...).
+    step: str | None = None
 
 
 _COLLECTION = {"GET": Operation.LIST_CONNECTORS, "POST": Operation.CREATE_CONNECTOR}
@@ -57,6 +61,9 @@ def resolve(method: str, path: str) -> Route:
         raise SegmentNotFound(segments[0])
     if len(segments) < 2:
         raise MethodNotAllowed(method, ())
+    if is_user_flow_segment(segments[1]):
+        flow = resolve_user_flow(method, version, segments[1], segments[2:])
+        return Route(flow.operation, version, flow.flow_id, flow.step)
     if segments[1].lower() != "apiconnectors":
         raise SegmentNotFound(segments[1])
     rest = segments[2:]

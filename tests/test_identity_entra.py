@@ -32,7 +32,7 @@ from mockgraph.config import (
 )
 from mockgraph.identity import Gatekeeper, register_entra_routes
 from mockgraph.identity.directory import service_principal_id
-from mockgraph.identity.permissions import all_application_permissions
+from mockgraph.identity.permissions import all_application_permissions, all_delegated_scopes
 from mockgraph.principal import AuthMode
 
 GRAPH_DEFAULT = "https://graph.microsoft.com/.default"
@@ -358,7 +358,8 @@ def test_non_enforcing_modes_issue_full_tokens_to_anyone(mode: AuthMode) -> None
         client, username="someone@else.example", password="x", client_id="whoever"
     ).json
     claims = claims_of((user_token or {})["access_token"])
-    assert set(claims["scp"].split()) == {READ_ALL, READ_WRITE_ALL}
+    assert set(claims["scp"].split()) == set(all_delegated_scopes())
+    assert {READ_ALL, READ_WRITE_ALL} <= set(claims["scp"].split())
     assert set(claims["wids"]) == {EXTERNAL_ID_USER_FLOW_ADMINISTRATOR, GLOBAL_ADMINISTRATOR}
     guid = "33333333-3333-4333-8333-333333333333"
     other = client_credentials(client, guid, client_id="whoever", client_secret="anything").json or {}

@@ -29,6 +29,7 @@ from mockgraph.identity.permissions import (
     PERMISSION_TABLE,
     PERSONAL_ACCOUNT_TENANT_ID,
     all_application_permissions,
+    all_delegated_scopes,
     render_markdown,
     requirement_for,
 )
@@ -197,9 +198,11 @@ def test_read_permission_does_not_allow_writes(operation: Operation) -> None:
 @pytest.mark.parametrize("operation", list(Operation))
 def test_app_and_user_with_everything_pass(operation: Operation) -> None:
     gk = gatekeeper()
-    gk.authorize(gk.authenticate(bearer(mint_token())), operation)
-    gk.authorize(gk.authenticate(bearer(mint_token(kind="user"))), operation)
-    gk.authorize(gk.authenticate(bearer(mint_token(kind="user", wids=[GLOBAL_ADMINISTRATOR]))), operation)
+    # "Everything": every permission and scope the table accepts (user flows need IdentityUserFlow.*).
+    roles, scp = all_application_permissions(), all_delegated_scopes()
+    gk.authorize(gk.authenticate(bearer(mint_token(roles=roles))), operation)
+    gk.authorize(gk.authenticate(bearer(mint_token(kind="user", scp=scp))), operation)
+    gk.authorize(gk.authenticate(bearer(mint_token(kind="user", scp=scp, wids=[GLOBAL_ADMINISTRATOR]))), operation)
 
 
 def test_token_without_idtyp_and_scp_is_an_app_token() -> None:

@@ -44,6 +44,17 @@ _CONNECTOR_ROLES = (EXTERNAL_ID_USER_FLOW_ADMINISTRATOR, GLOBAL_ADMINISTRATOR)
 _CONNECTOR_READ = Requirement((READ_ALL, READ_WRITE_ALL), (READ_ALL, READ_WRITE_ALL), _CONNECTOR_ROLES)
 _CONNECTOR_WRITE = Requirement((READ_WRITE_ALL,), (READ_WRITE_ALL,), _CONNECTOR_ROLES)
 
+# User flows (reference api-connector-calls.md section 5.4): list/get accept Read.All or ReadWrite.All; every
+# write, and reading apiConnectorConfiguration, accepts only ReadWrite.All (docs and the devx permission map agree).
+USER_FLOW_READ_ALL = "IdentityUserFlow.Read.All"
+USER_FLOW_READ_WRITE_ALL = "IdentityUserFlow.ReadWrite.All"
+_USER_FLOW_READ = Requirement(
+    (USER_FLOW_READ_ALL, USER_FLOW_READ_WRITE_ALL),
+    (USER_FLOW_READ_ALL, USER_FLOW_READ_WRITE_ALL),
+    _CONNECTOR_ROLES,
+)
+_USER_FLOW_WRITE = Requirement((USER_FLOW_READ_WRITE_ALL,), (USER_FLOW_READ_WRITE_ALL,), _CONNECTOR_ROLES)
+
 # Add a row per new operation (user flows will add IdentityUserFlow.Read.All / ReadWrite.All rows).
 PERMISSION_TABLE: Mapping[Operation, Requirement] = MappingProxyType(
     {
@@ -54,6 +65,18 @@ PERMISSION_TABLE: Mapping[Operation, Requirement] = MappingProxyType(
         Operation.UPDATE_CONNECTOR: _CONNECTOR_WRITE,
         Operation.DELETE_CONNECTOR: _CONNECTOR_WRITE,
         Operation.UPLOAD_CERTIFICATE: _CONNECTOR_WRITE,
+        Operation.LIST_B2X_USER_FLOWS: _USER_FLOW_READ,
+        Operation.GET_B2X_USER_FLOW: _USER_FLOW_READ,
+        Operation.CREATE_B2X_USER_FLOW: _USER_FLOW_WRITE,
+        Operation.DELETE_B2X_USER_FLOW: _USER_FLOW_WRITE,
+        Operation.LIST_B2C_USER_FLOWS: _USER_FLOW_READ,
+        Operation.GET_B2C_USER_FLOW: _USER_FLOW_READ,
+        Operation.CREATE_B2C_USER_FLOW: _USER_FLOW_WRITE,
+        Operation.UPDATE_B2C_USER_FLOW: _USER_FLOW_WRITE,
+        Operation.DELETE_B2C_USER_FLOW: _USER_FLOW_WRITE,
+        Operation.GET_USER_FLOW_API_CONNECTOR_CONFIGURATION: _USER_FLOW_WRITE,
+        Operation.GET_USER_FLOW_STEP_CONNECTOR: _USER_FLOW_WRITE,
+        Operation.SET_USER_FLOW_STEP_CONNECTOR: _USER_FLOW_WRITE,
     }
 )
 
