@@ -12,7 +12,11 @@ import sys
 from collections.abc import Sequence
 
 # Modules that contribute sub-commands, in the order ``--help`` lists them.
-COMMAND_MODULES = ("mockgraph.serve_command", "mockgraph.identity.token_command")
+COMMAND_MODULES = (
+    "mockgraph.serve_command",
+    "mockgraph.identity.token_command",
+    "mockgraph.openapi_command",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
