@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import time
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, g, request
 from werkzeug.exceptions import HTTPException
@@ -31,6 +32,27 @@ def install(app: Flask) -> None:
     extras.setdefault("faults", Faults())
     app.before_request(_start)
     app.after_request(_finish)
+    app.add_url_rule("/common/discovery/instance", "entra_instance_discovery", _instance_discovery)
+
+
+# Hosts Entra lists as one cloud; MSAL reads them to share its token cache across aliases.
+_ALIASES = ["login.microsoftonline.com", "login.windows.net", "login.microsoft.com", "sts.windows.net"]
+
+
+def _instance_discovery() -> Response:
+    """Entra's instance discovery, which MSAL asks for when it looks for cached tokens under host aliases."""
+    endpoint = request.args.get("authorization_endpoint", "")
+    segments = [s for s in urlsplit(endpoint).path.split("/") if s]
+    tenant = segments[0] if segments else "common"
+    base = request.host_url.rstrip("/")
+    document = {
+        "tenant_discovery_endpoint": f"{base}/{tenant}/v2.0/.well-known/openid-configuration",
+        "api-version": request.args.get("api-version", "1.1"),
+        "metadata": [
+            {"preferred_network": _ALIASES[0], "preferred_cache": _ALIASES[1], "aliases": _ALIASES},
+        ],
+    }
+    return Response(json.dumps(document), status=200, content_type="application/json; charset=utf-8")
 
 
 def journal_of(app: Flask) -> Journal:
@@ -133,6 +155,13 @@ def _entry(journal: Journal, response: Response) -> JournalEntry:
 
 def _body() -> tuple[Any, dict[str, str] | None, int]:
     """The redacted JSON document or form, and the body's size; raw text is never kept (it may hold a secret)."""
+    if request.mimetype == "application/x-www-form-urlencoded":
+        # Read through request.form: a view that parsed the form has consumed the raw stream.
+        try:
+            fields = redact(request.form.to_dict())
+        except HTTPException:
+            fields = None
+        return None, fields, request.content_length or 0
     limit = current_app.config.get("MAX_CONTENT_LENGTH")
     if limit is not None and (request.content_length or 0) > limit:
         return None, None, request.content_length or 0
@@ -142,9 +171,6 @@ def _body() -> tuple[Any, dict[str, str] | None, int]:
         return None, None, request.content_length or 0
     if not raw:
         return None, None, 0
-    if request.mimetype == "application/x-www-form-urlencoded":
-        fields = redact(request.form.to_dict())
-        return None, fields, len(raw)
     try:
         return redact(json.loads(raw)), None, len(raw)
     except (ValueError, UnicodeDecodeError, RecursionError):
