@@ -10,6 +10,7 @@ import hashlib
 from typing import Any
 
 import pytest
+from azure.core.exceptions import ClientAuthenticationError
 from azure.identity import ClientSecretCredential
 from cryptography.hazmat.primitives import serialization
 from kiota_abstractions.base_request_configuration import RequestConfiguration
@@ -65,7 +66,10 @@ async def lifecycle(client: GraphServiceClient) -> dict[str, Any]:
             authentication_configuration=Pkcs12Certificate(pkcs12_value=first_pfx.base64, password="pfx-one"),
         )
     )
-    assert basic is not None and basic.id and with_cert is not None and with_cert.id
+    assert basic is not None
+    assert basic.id
+    assert with_cert is not None
+    assert with_cert.id
     seen.update(basic=basic, with_cert=with_cert, first_pfx=first_pfx)
     seen["page"] = await connectors.get(
         RequestConfiguration(query_parameters=QueryParameters(select=["id", "displayName"], top=1))
@@ -111,7 +115,8 @@ def test_the_sdk_runs_the_whole_lifecycle(auth_mode: str, tenant: str, client_id
 
     page = seen["page"]
     assert len(page.value) == 1
-    assert page.value[0].display_name == "Basic API" and page.value[0].target_url is None
+    assert page.value[0].display_name == "Basic API"
+    assert page.value[0].target_url is None
     assert page.odata_next_link is not None
     assert seen["fetched"].target_url == "https://api.contoso.example/validate"
     assert seen["renamed"].display_name == "Basic API (renamed)"
@@ -126,7 +131,8 @@ def test_the_sdk_runs_the_whole_lifecycle(auth_mode: str, tenant: str, client_id
     error = seen["error"]
     assert isinstance(error, ODataError)
     assert error.response_status_code == 404
-    assert error.error is not None and error.error.code == "Request_ResourceNotFound"
+    assert error.error is not None
+    assert error.error.code == "Request_ResourceNotFound"
     assert [c.id for c in seen["remaining"].value] == [with_cert.id]
 
     journal = graph.journal
@@ -146,7 +152,9 @@ def test_the_sdk_runs_the_whole_lifecycle(auth_mode: str, tenant: str, client_id
     )
     journal.assert_called_once("DELETE", "/beta/identity/apiConnectors/{id}", status=204)
     principal = journal.assert_called_once("DELETE", "/beta/identity/apiConnectors/{id}").principal
-    assert principal is not None and principal["tenantId"] == tenant and principal["appId"] == client_id
+    assert principal is not None
+    assert principal["tenantId"] == tenant
+    assert principal["appId"] == client_id
 
 
 def test_the_sdk_retries_a_throttled_create_after_retry_after() -> None:
@@ -163,7 +171,8 @@ def test_the_sdk_retries_a_throttled_create_after_retry_after() -> None:
         graph.faults.fail_next(1, status=429, operation="CREATE_CONNECTOR", retry_after=1)
         created = asyncio.run(create(sdk_client(ANY_TENANT, "throttled-app", "secret")))
 
-    assert created is not None and created.display_name == "Throttled"
+    assert created is not None
+    assert created.display_name == "Throttled"
     statuses = [e.status for e in graph.journal.calls("POST", "/beta/identity/apiConnectors")]
     assert statuses == [429, 201]
     graph.journal.assert_retries_honoured()
@@ -175,7 +184,7 @@ def test_a_refused_token_request_surfaces_entras_error_code() -> None:
         await client.identity.api_connectors.get()
 
     # enforce mode, default tenant, but an app that was never registered: Entra refuses the token request.
-    with GraphMock(config={"auth_mode": "enforce"}) as graph:
-        with pytest.raises(Exception, match="AADSTS700016"):
-            asyncio.run(list_all(sdk_client(DEFAULT_TENANT_ID, "not-registered", "x")))
+    graph = GraphMock(config={"auth_mode": "enforce"})
+    with graph, pytest.raises(ClientAuthenticationError, match="AADSTS700016"):
+        asyncio.run(list_all(sdk_client(DEFAULT_TENANT_ID, "not-registered", "x")))
     graph.journal.assert_not_called("GET", "/beta/identity/apiConnectors")

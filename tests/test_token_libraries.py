@@ -41,7 +41,8 @@ def test_msal_confidential_client_gets_a_token_graph_accepts(mockgraph: GraphMoc
     assert entry.principal is not None
     assert (entry.principal["tenantId"], entry.principal["appId"]) == (SOME_TENANT, "any-client-id")
     token_request = mockgraph.journal.assert_called_once("POST", f"/{SOME_TENANT}/oauth2/v2.0/token")
-    assert token_request.form is not None and token_request.form["client_secret"] == "<redacted>"
+    assert token_request.form is not None
+    assert token_request.form["client_secret"] == "<redacted>"
 
 
 @pytest.mark.mockgraph(auth_mode="enforce")
@@ -66,7 +67,8 @@ def test_msal_reports_entras_error_for_a_wrong_secret(mockgraph: GraphMock) -> N
         "POST", f"/{DEFAULT_TENANT_ID}/oauth2/v2.0/token", status=401
     )
     assert entry.error_code == "invalid_client"
-    assert entry.reason is not None and "secret" in entry.reason
+    assert entry.reason is not None
+    assert "secret" in entry.reason
 
 
 @pytest.mark.mockgraph(auth_mode="enforce")
@@ -83,9 +85,11 @@ def test_msal_password_grant_for_the_default_user(mockgraph: GraphMock) -> None:
     response = httpx.get(CONNECTORS, headers={"Authorization": f"Bearer {result['access_token']}"})
     assert response.status_code == 200
     entry = mockgraph.journal.assert_called_once("GET", "/v1.0/identity/apiConnectors")
-    assert entry.principal is not None and entry.principal["kind"] == "user"
+    assert entry.principal is not None
+    assert entry.principal["kind"] == "user"
     password_request = mockgraph.journal.assert_called_once("POST", f"/{DEFAULT_TENANT_ID}/oauth2/v2.0/token")
-    assert password_request.form is not None and password_request.form["password"] == "<redacted>"
+    assert password_request.form is not None
+    assert password_request.form["password"] == "<redacted>"
 
 
 def test_azure_identity_client_secret_credential_token_works_with_httpx(mockgraph: GraphMock) -> None:
