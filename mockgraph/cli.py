@@ -16,6 +16,7 @@ COMMAND_MODULES = (
     "mockgraph.serve_command",
     "mockgraph.identity.token_command",
     "mockgraph.openapi_command",
+    "mockgraph.verify_command",
 )
 
 
