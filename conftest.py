@@ -4,6 +4,9 @@ import os
 
 from hypothesis import HealthCheck, settings
 
+# pytester runs throwaway downstream projects (the plugin and README example tests).
+pytest_plugins = ["pytester"]
+
 settings.register_profile(
     "ci", max_examples=60, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
