@@ -27,7 +27,10 @@ from mockgraph.errors import (
     MissingApplicationPermission,
     ResourceNotFound,
 )
+from mockgraph.faults import Faults
 from mockgraph.identity import BadToken, Gatekeeper, TokenFactory, mint_token
+from mockgraph.journal import Journal, JournalEntry
+from mockgraph.live import LiveServer
 from mockgraph.operations import Operation
 from mockgraph.principal import AuthMode, Principal
 from mockgraph.store import MemoryStore, Store
@@ -44,11 +47,15 @@ __all__ = [
     "BadRequest",
     "BadToken",
     "CertificateFacts",
+    "Faults",
     "Gatekeeper",
     "GeneratedPkcs12",
     "GraphError",
     "InvalidAuthenticationToken",
     "InvalidRequestBody",
+    "Journal",
+    "JournalEntry",
+    "LiveServer",
     "MemoryStore",
     "MissingApplicationPermission",
     "MockGraphConfig",
