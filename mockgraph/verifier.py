@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import requests
+from jsonschema.exceptions import best_match
 
 from mockgraph.contracts import Contracts, shared_contracts
 
@@ -212,6 +213,9 @@ class Probe:
             self.diverge(step, "schema", f"a JSON body ({contract})", "a body that is not JSON")
             return
         error = self.contracts.first_error(contract, reply.document)
+        # For oneOf/anyOf, "not valid under any of the given schemas" says little: name the likeliest cause.
+        while error is not None and error.context:
+            error = best_match(error.context)
         if error is not None:
             self.diverge(step, "schema", f"{contract} at {error.json_path}", error.message)
 
