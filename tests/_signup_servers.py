@@ -1,0 +1,139 @@
+"""Loopback servers for the simulator's tests: a threaded WSGI server, and a TLS server that requires client certs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import ipaddress
+import json
+import socket
+import ssl
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+from werkzeug.serving import make_server
+
+
+@contextmanager
+def wsgi_server(app: Any) -> Iterator[str]:
+    """Serve ``app`` on 127.0.0.1 (a free port) in a thread; yields the base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(5)
+
+
+def closed_port() -> int:
+    """A loopback port nobody listens on (bound, then released)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+    return port
+
+
+@dataclass(frozen=True)
+class ServerIdentity:
+    ca_path: Path
+    cert_path: Path
+    key_path: Path
+
+
+def make_server_identity(folder: Path) -> ServerIdentity:
+    """A CA and a server certificate for 127.0.0.1 signed by it, written as PEM files."""
+    now = dt.datetime.now(dt.UTC)
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "mockgraph test CA")])
+    ca = (
+        x509.CertificateBuilder()
+        .subject_name(ca_name)
+        .issuer_name(ca_name)
+        .public_key(ca_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(ca_key, hashes.SHA256())
+    )
+    key = ec.generate_private_key(ec.SECP256R1())
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")]))
+        .issuer_name(ca_name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False
+        )
+        .sign(ca_key, hashes.SHA256())
+    )
+    identity = ServerIdentity(folder / "ca.pem", folder / "server.pem", folder / "server.key")
+    identity.ca_path.write_bytes(ca.public_bytes(serialization.Encoding.PEM))
+    identity.cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    identity.key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
+    return identity
+
+
+Answer = Callable[[str | None, dict[str, Any], str], tuple[int, dict[str, Any]]]
+
+
+@contextmanager
+def mutual_tls_server(identity: ServerIdentity, trusted_client_pem: bytes, answer: Answer) -> Iterator[str]:
+    """An HTTPS server on 127.0.0.1 that requires a client certificate issued by ``trusted_client_pem``.
+
+    ``answer(thumbprint, body, path_with_query)`` gives (status, JSON); the thumbprint is the client certificate's
+    upper-case hex SHA-1, as Graph reports it. TLS 1.2, the version the docs require.
+    """
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.maximum_version = (
+        ssl.TLSVersion.TLSv1_2
+    )  # the client certificate is then checked inside the handshake
+    context.load_cert_chain(identity.cert_path, identity.key_path)
+    context.verify_mode = ssl.CERT_REQUIRED
+    context.load_verify_locations(cadata=trusted_client_pem.decode("ascii"))
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            peer = self.connection.getpeercert(binary_form=True)  # type: ignore[attr-defined]
+            thumbprint = hashlib.sha1(peer, usedforsecurity=False).hexdigest().upper() if peer else None
+            length = int(self.headers.get("Content-Length", "0"))
+            body = json.loads(self.rfile.read(length))
+            status, document = answer(thumbprint, body, self.path)
+            payload = json.dumps(document).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"https://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
