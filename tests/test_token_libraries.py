@@ -72,6 +72,7 @@ def test_msal_reports_entras_error_for_a_wrong_secret(mockgraph: GraphMock) -> N
 
 
 @pytest.mark.mockgraph(auth_mode="enforce")
+@pytest.mark.filterwarnings("ignore:This API has been deprecated:DeprecationWarning")
 def test_msal_password_grant_for_the_default_user(mockgraph: GraphMock) -> None:
     app = msal.PublicClientApplication(
         DEFAULT_CLIENT_ID, authority=f"https://login.microsoftonline.com/{DEFAULT_TENANT_ID}"

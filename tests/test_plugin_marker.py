@@ -1,0 +1,68 @@
+"""The marker and fixtures as this project's own tests use them (the plugin is installed, so no pytester needed)."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+from flask.testing import FlaskClient
+
+from mockgraph.interceptor import GraphMock
+from mockgraph.live import LiveServer
+from mockgraph.pytest_plugin import MockGraphSettings
+from mockgraph.testkit import Connectors, Tokens
+
+TENANT = "7e6d5c4b-3a29-4180-9f6e-5d4c3b2a1908"
+BODY = {
+    "displayName": "Seeded by marker",
+    "targetUrl": "https://api.example.com/m",
+    "authenticationConfiguration": {
+        "@odata.type": "#microsoft.graph.basicAuthentication",
+        "username": "u",
+        "password": "p",
+    },
+}
+
+pytestmark = pytest.mark.mockgraph(tenant=TENANT)
+
+
+@pytest.mark.mockgraph(seed=[BODY, BODY])
+def test_a_seed_list_goes_to_the_markers_tenant(mockgraph_connectors: Connectors) -> None:
+    assert mockgraph_connectors.tenant_id == TENANT
+    assert [c["displayName"] for c in mockgraph_connectors.list()] == ["Seeded by marker"] * 2
+
+
+@pytest.mark.mockgraph(config={"connector_limit": 1}, seed=[BODY])
+def test_config_fields_pass_through(
+    mockgraph_client: FlaskClient, mockgraph_tokens: Tokens, mockgraph_settings: MockGraphSettings
+) -> None:
+    assert mockgraph_settings.tenant == TENANT  # the module's marker still applies
+    response = mockgraph_client.post(
+        "/beta/identity/apiConnectors", json=BODY, headers=mockgraph_tokens.headers()
+    )
+    assert response.status_code == 400
+    assert response.get_json()["error"]["code"] == "QuotaExceeded"
+
+
+@pytest.mark.mockgraph(auth_mode="enforce")
+def test_enforce_refuses_tokens_of_other_signers_and_accepts_minted_ones(
+    mockgraph_client: FlaskClient, mockgraph_tokens: Tokens
+) -> None:
+    url = "/v1.0/identity/apiConnectors"
+    assert mockgraph_client.get(url, headers=mockgraph_tokens.headers()).status_code == 200
+    bad = {"Authorization": f"Bearer {mockgraph_tokens.mint_bad('unknown-key')}"}
+    assert mockgraph_client.get(url, headers=bad).status_code == 401
+    no_role = mockgraph_tokens.headers(roles=[])
+    assert mockgraph_client.get(url, headers=no_role).status_code == 403
+
+
+@pytest.mark.mockgraph(allow_hosts=["127.0.0.1"])
+def test_allow_hosts_lets_the_live_server_through_the_interceptor(
+    mockgraph: GraphMock, mockgraph_server: LiveServer
+) -> None:
+    headers = mockgraph.tokens.headers()
+    live = requests.get(mockgraph_server.url_for("/beta/identity/apiConnectors"), headers=headers, timeout=5)
+    intercepted = requests.get(
+        "https://graph.microsoft.com/beta/identity/apiConnectors", headers=headers, timeout=5
+    )
+    assert (live.status_code, intercepted.status_code) == (200, 200)
+    assert len(mockgraph.journal.calls("GET", "/beta/identity/apiConnectors")) == 2
