@@ -11,9 +11,7 @@ from mockgraph import connectors
 from mockgraph.certificates import make_pkcs12
 from mockgraph.config import DEFAULT_TENANT_ID
 from mockgraph.connectors import COLLECTION
-from mockgraph.faults import Faults
 from mockgraph.identity import BadToken
-from mockgraph.journal import Journal
 from mockgraph.kit_wiring import faults_of, journal_of
 from mockgraph.odata_types import BASIC_AUTHENTICATION, PKCS12_CERTIFICATE
 from mockgraph.state import EmulatorState, state_of
@@ -132,7 +130,3 @@ class Tokens:
     def headers(self, **options: Any) -> dict[str, str]:
         """``{"Authorization": "Bearer <token>"}`` for a token minted with ``options``."""
         return {"Authorization": f"Bearer {self.mint(**options)}"}
-
-
-def kit_parts(app: Flask) -> tuple[Journal, Faults]:
-    return journal_of(app), faults_of(app)
