@@ -22,6 +22,7 @@ from mockgraph.graph_api import dispatch
 from mockgraph.http import add_graph_headers, assign_request_ids, error_response
 from mockgraph.identity import Gatekeeper, register_entra_routes
 from mockgraph.openapi import register_openapi_route
+from mockgraph.simulate_api import register_simulate_route
 from mockgraph.state import EXTENSION_KEY, EmulatorState
 from mockgraph.store import MemoryStore, Store
 
@@ -60,6 +61,7 @@ def create_app(
     app.after_request(add_graph_headers)
     register_entra_routes(app, gatekeeper)
     register_openapi_route(app)
+    register_simulate_route(app)
     methods = ["GET", "POST", "PATCH", "PUT", "DELETE", "HEAD", "OPTIONS"]
     app.add_url_rule(
         "/<everything:path>",

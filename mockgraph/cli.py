@@ -17,6 +17,7 @@ COMMAND_MODULES = (
     "mockgraph.identity.token_command",
     "mockgraph.openapi_command",
     "mockgraph.verify_command",
+    "mockgraph.simulate_command",
 )
 
 
