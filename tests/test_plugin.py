@@ -1,4 +1,9 @@
-"""The pytest plugin, tested as users meet it: a throwaway downstream project (pytester) using every fixture."""
+"""The pytest plugin, tested as users meet it: a throwaway downstream project (pytester) using every fixture.
+
+Runs that make HTTP calls use a subprocess: an in-process pytester run restores ``sys.modules`` afterwards, and
+modules first imported inside it (httpcore, say) would be imported again later as new objects, which breaks
+httpx's cached exception mapping for the rest of the suite.
+"""
 
 from __future__ import annotations
 
@@ -108,7 +113,7 @@ def test_the_app_factory_is_session_wide(make_mockgraph_app, mockgraph_app):
 
 def test_a_downstream_project_uses_every_fixture(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_downstream=DOWNSTREAM)
-    result = pytester.runpytest("-p", "no:cacheprovider", "--strict-markers")
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "--strict-markers")
     result.assert_outcomes(passed=9)
 
 
@@ -153,7 +158,7 @@ def test_strict_mode_fails_an_unroutable_request_at_teardown(pytester: pytest.Py
             requests.get("https://graph.microsoft.com/beta/identity/apiconector", timeout=5)
         """
     )
-    result = pytester.runpytest("-p", "no:cacheprovider")
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
     result.assert_outcomes(passed=3, errors=2)
     result.stdout.fnmatch_lines(
         [

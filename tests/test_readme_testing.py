@@ -40,5 +40,6 @@ def test_the_readme_examples_pass(pytester: pytest.Pytester) -> None:
     for index, code in enumerate(examples):
         pytester.makepyfile(**{f"test_readme_{index}": code})
     expected = sum(len(re.findall(r"^def test_", code, flags=re.MULTILINE)) for code in examples)
-    result = pytester.runpytest("-p", "no:cacheprovider", "-W", "ignore::DeprecationWarning")
+    # A subprocess, as a downstream project runs (and see tests/test_plugin.py on in-process runs).
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-W", "ignore::DeprecationWarning")
     result.assert_outcomes(passed=expected)
