@@ -33,6 +33,11 @@ from mockgraph.journal import Journal, JournalEntry
 from mockgraph.live import LiveServer
 from mockgraph.operations import Operation
 from mockgraph.principal import AuthMode, Principal
+from mockgraph.request_contracts import (
+    ContractViolation,
+    assert_requests_match_contracts,
+    check_requests,
+)
 from mockgraph.store import MemoryStore, Store
 
 __version__ = "0.1.0"
@@ -47,6 +52,7 @@ __all__ = [
     "BadRequest",
     "BadToken",
     "CertificateFacts",
+    "ContractViolation",
     "Faults",
     "Gatekeeper",
     "GeneratedPkcs12",
@@ -67,6 +73,8 @@ __all__ = [
     "TokenFactory",
     "UserAccount",
     "__version__",
+    "assert_requests_match_contracts",
+    "check_requests",
     "create_app",
     "make_pkcs12",
     "mint_token",
