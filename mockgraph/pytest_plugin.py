@@ -11,6 +11,7 @@ autouse, and the only hook registers the ``mockgraph`` marker. Fixtures:
 - ``mockgraph``: a ``GraphMock`` intercepting ``requests`` and ``httpx`` for this test;
 - ``make_mockgraph_server`` (session) and ``mockgraph_server``: a live server on 127.0.0.1 serving
   this test's app, with ``url_for()``.
+- ``mockgraph_signup``: a sign-up simulator over this test's user flows and connectors.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from mockgraph.interceptor import GraphMock
     from mockgraph.journal import Journal
     from mockgraph.live import LiveServer
+    from mockgraph.signup import Simulator
     from mockgraph.store import Store
     from mockgraph.testkit import Connectors, Tokens
 
@@ -219,3 +221,15 @@ def mockgraph_server(make_mockgraph_server: LiveServer, mockgraph_app: Flask) ->
     """The live server, answering from this test's (freshly reset) app; ``url_for(path)`` gives URLs."""
     make_mockgraph_server.app = mockgraph_app
     return make_mockgraph_server
+
+
+@pytest.fixture
+def mockgraph_signup(mockgraph_app: Flask, mockgraph_settings: MockGraphSettings) -> Simulator:
+    """A ``mockgraph.signup.Simulator`` over this test's user flows and connectors (its tenant).
+
+    It calls the connectors' real target URLs; set ``.transport = WsgiTransport(your_app)`` to call a WSGI app
+    in-process instead. (While the ``mockgraph`` interceptor is active, real URLs need ``allow_hosts``.)
+    """
+    from mockgraph.signup import Simulator
+
+    return Simulator.for_app(mockgraph_app, tenant_id=mockgraph_settings.tenant_id)
