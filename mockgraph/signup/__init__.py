@@ -2,11 +2,12 @@
 
 ``try_connector(app_or_url, user)`` tests one endpoint; ``Simulator.for_app(app)`` runs the user flows stored in
 an emulator (``simulate_step``, ``sign_up``); transports reach real URLs (``HttpTransport``) or WSGI apps in-process
-(``WsgiTransport``).
+(``WsgiTransport``) or ASGI apps (``AsgiTransport``).
 """
 
 from __future__ import annotations
 
+from mockgraph.signup.asgi_transport import AsgiTransport
 from mockgraph.signup.caller import basic_credentials
 from mockgraph.signup.contract import FailureKind, Outcome, OutcomeKind
 from mockgraph.signup.model import (
@@ -31,6 +32,7 @@ from mockgraph.signup.transport import (
 
 __all__ = [
     "DEFAULT_EXTENSIONS_APP_ID",
+    "AsgiTransport",
     "ClientCertificate",
     "FailureKind",
     "FlowSettings",

@@ -6,6 +6,7 @@ from an emulator's store (per tenant), and ``try_connector`` tests an endpoint w
 
 from __future__ import annotations
 
+import inspect
 import time
 import uuid
 from collections.abc import Callable, Mapping
@@ -16,6 +17,7 @@ from mockgraph import connectors, userflows
 from mockgraph.config import DEFAULT_TENANT_ID
 from mockgraph.errors import BadRequest, ResourceNotFound
 from mockgraph.odata_types import BASIC_AUTHENTICATION
+from mockgraph.signup.asgi_transport import AsgiTransport
 from mockgraph.signup.caller import outbound_request, send_with_retry
 from mockgraph.signup.contract import Outcome, OutcomeKind, evaluate, failure
 from mockgraph.signup.model import FlowSettings, Product, SignUpUser, Step
@@ -196,7 +198,7 @@ class Simulator:
 
 
 def try_connector(
-    target: WsgiApp | str,
+    target: WsgiApp | Any | str,
     user: SignUpUser,
     *,
     step: Step | str = Step.POST_ATTRIBUTE_COLLECTION,
@@ -209,10 +211,10 @@ def try_connector(
 ) -> Outcome:
     """Call a connector endpoint the way Entra (or B2C) would, without any Graph state.
 
-    ``target`` is a WSGI app (called in-process at ``url``) or a real URL; the call carries Basic credentials
-    ``username``/``password``.
+    ``target`` is a WSGI or ASGI app (called in-process at ``url``) or a real URL; the call carries Basic
+    credentials ``username``/``password``.
     """
-    chosen = transport or (HttpTransport() if isinstance(target, str) else WsgiTransport(target))
+    chosen = transport or _transport_for(target)
     connector = {
         "id": str(uuid.uuid4()),
         "displayName": "connector under test",
@@ -225,3 +227,13 @@ def try_connector(
     }
     flow = replace(settings or FlowSettings(), product=Product(product))
     return call_step(connector, Step.parse(step), user, flow, transport=chosen)
+
+
+def _transport_for(target: Any) -> Transport:
+    """Real HTTP for a URL; an ASGI app is a coroutine function taking (scope, receive, send); else WSGI."""
+    if isinstance(target, str):
+        return HttpTransport()
+    call = getattr(target, "__call__", target)  # noqa: B004 - ASGI apps are often instances
+    if inspect.iscoroutinefunction(target) or inspect.iscoroutinefunction(call):
+        return AsgiTransport(target)
+    return WsgiTransport(target)
