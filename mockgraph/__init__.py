@@ -1,46 +1,93 @@
-"""mockgraph: a local emulator of Microsoft Graph's API-connector endpoints, and a contract-test kit."""
+"""mockgraph: a local emulator of Microsoft Graph's API-connector endpoints, and a contract-test kit.
+
+Names are imported on first use (PEP 562), so that ``import mockgraph`` and the pytest plugin that
+imports it stay cheap in projects that never touch the emulator in a given test run.
+"""
 
 from __future__ import annotations
 
-from mockgraph.app import create_app
-from mockgraph.certificates import (
-    CertificateFacts,
-    GeneratedPkcs12,
-    make_pkcs12,
-    read_pkcs12,
-)
-from mockgraph.config import (
-    DEFAULT_CLIENT_ID,
-    DEFAULT_CLIENT_SECRET,
-    DEFAULT_TENANT_ID,
-    AppRegistration,
-    MockGraphConfig,
-    Tenant,
-    UserAccount,
-)
-from mockgraph.errors import (
-    AuthorizationDenied,
-    BadRequest,
-    GraphError,
-    InvalidAuthenticationToken,
-    InvalidRequestBody,
-    MissingApplicationPermission,
-    ResourceNotFound,
-)
-from mockgraph.faults import Faults
-from mockgraph.identity import BadToken, Gatekeeper, TokenFactory, mint_token
-from mockgraph.journal import Journal, JournalEntry
-from mockgraph.live import LiveServer
-from mockgraph.operations import Operation
-from mockgraph.principal import AuthMode, Principal
-from mockgraph.request_contracts import (
-    ContractViolation,
-    assert_requests_match_contracts,
-    check_requests,
-)
-from mockgraph.store import MemoryStore, Store
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from mockgraph.app import create_app
+    from mockgraph.certificates import (
+        CertificateFacts,
+        GeneratedPkcs12,
+        make_pkcs12,
+        read_pkcs12,
+    )
+    from mockgraph.config import (
+        DEFAULT_CLIENT_ID,
+        DEFAULT_CLIENT_SECRET,
+        DEFAULT_TENANT_ID,
+        AppRegistration,
+        MockGraphConfig,
+        Tenant,
+        UserAccount,
+    )
+    from mockgraph.errors import (
+        AuthorizationDenied,
+        BadRequest,
+        GraphError,
+        InvalidAuthenticationToken,
+        InvalidRequestBody,
+        MissingApplicationPermission,
+        ResourceNotFound,
+    )
+    from mockgraph.faults import Faults
+    from mockgraph.identity import BadToken, Gatekeeper, TokenFactory, mint_token
+    from mockgraph.journal import Journal, JournalEntry
+    from mockgraph.live import LiveServer
+    from mockgraph.operations import Operation
+    from mockgraph.principal import AuthMode, Principal
+    from mockgraph.request_contracts import (
+        ContractViolation,
+        assert_requests_match_contracts,
+        check_requests,
+    )
+    from mockgraph.store import MemoryStore, Store
 
 __version__ = "0.1.0"
+
+# Where each public name lives.
+_EXPORTS: dict[str, str] = {
+    "create_app": "mockgraph.app",
+    "CertificateFacts": "mockgraph.certificates",
+    "GeneratedPkcs12": "mockgraph.certificates",
+    "make_pkcs12": "mockgraph.certificates",
+    "read_pkcs12": "mockgraph.certificates",
+    "DEFAULT_CLIENT_ID": "mockgraph.config",
+    "DEFAULT_CLIENT_SECRET": "mockgraph.config",
+    "DEFAULT_TENANT_ID": "mockgraph.config",
+    "AppRegistration": "mockgraph.config",
+    "MockGraphConfig": "mockgraph.config",
+    "Tenant": "mockgraph.config",
+    "UserAccount": "mockgraph.config",
+    "AuthorizationDenied": "mockgraph.errors",
+    "BadRequest": "mockgraph.errors",
+    "GraphError": "mockgraph.errors",
+    "InvalidAuthenticationToken": "mockgraph.errors",
+    "InvalidRequestBody": "mockgraph.errors",
+    "MissingApplicationPermission": "mockgraph.errors",
+    "ResourceNotFound": "mockgraph.errors",
+    "Faults": "mockgraph.faults",
+    "BadToken": "mockgraph.identity",
+    "Gatekeeper": "mockgraph.identity",
+    "TokenFactory": "mockgraph.identity",
+    "mint_token": "mockgraph.identity",
+    "Journal": "mockgraph.journal",
+    "JournalEntry": "mockgraph.journal",
+    "LiveServer": "mockgraph.live",
+    "Operation": "mockgraph.operations",
+    "AuthMode": "mockgraph.principal",
+    "Principal": "mockgraph.principal",
+    "ContractViolation": "mockgraph.request_contracts",
+    "assert_requests_match_contracts": "mockgraph.request_contracts",
+    "check_requests": "mockgraph.request_contracts",
+    "MemoryStore": "mockgraph.store",
+    "Store": "mockgraph.store",
+}
 
 __all__ = [
     "DEFAULT_CLIENT_ID",
@@ -80,3 +127,16 @@ __all__ = [
     "mint_token",
     "read_pkcs12",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module_name = _EXPORTS.get(name)
+    if module_name is None:
+        raise AttributeError(f"module 'mockgraph' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module_name), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

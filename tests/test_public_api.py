@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
+import pytest
+
 import mockgraph
 from mockgraph import create_app
 from mockgraph.state import state_of
@@ -9,14 +14,25 @@ from tests.conftest import BASIC_BODY
 
 
 def test_all_matches_public_names() -> None:
-    public = {
-        name
-        for name in vars(mockgraph)
-        if not name.startswith("_") and not isinstance(getattr(mockgraph, name), type(mockgraph))
-    }
-    assert set(mockgraph.__all__) - {"__version__"} == public - {"annotations"}
     for name in mockgraph.__all__:
-        assert hasattr(mockgraph, name)
+        assert getattr(mockgraph, name) is not None
+    public = {name for name in dir(mockgraph) if not name.startswith("_")}
+    submodules = {name for name in public if isinstance(getattr(mockgraph, name), type(mockgraph))}
+    assert public - submodules - {"annotations", "importlib", "TYPE_CHECKING", "Any"} == set(
+        mockgraph.__all__
+    ) - {"__version__"}
+
+
+def test_unknown_attribute_is_an_attribute_error() -> None:
+    with pytest.raises(AttributeError, match="no_such_name"):
+        _ = mockgraph.no_such_name  # type: ignore[attr-defined]
+
+
+def test_importing_the_package_is_cheap() -> None:
+    # The pytest plugin imports the package in every project that installs mockgraph.
+    code = "import sys, mockgraph, mockgraph.pytest_plugin; print('flask' in sys.modules, 'jsonschema' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.split() == ["False", "False"]
 
 
 def test_two_apps_share_no_state() -> None:
