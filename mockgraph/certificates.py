@@ -8,7 +8,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -50,10 +50,14 @@ def decode_pkcs12_value(pkcs12_value: str) -> bytes:
         ) from None
 
 
+@lru_cache(maxsize=512)
 def read_pkcs12(pkcs12_value: str, password: str) -> CertificateFacts:
     """Parse a base64 PKCS#12 blob with its password (``""`` meaning none) into its certificate's facts.
 
     :raises InvalidRequestBody: bad base64, wrong password, not PKCS#12, or no certificate or key inside.
+
+    Results are cached per (blob, password): OpenSSL 3 validates an RSA key on every load (~50 ms),
+    and test suites upload the same few blobs over and over. Failures are not cached.
     """
     blob = decode_pkcs12_value(pkcs12_value)
     try:
@@ -151,11 +155,17 @@ def make_pkcs12(
         .not_valid_after(end)
         .sign(key, hashes.SHA256())
     )
-    encryption: serialization.KeySerializationEncryption = (
-        serialization.BestAvailableEncryption(password.encode("utf-8"))
-        if password
-        else serialization.NoEncryption()
-    )
+    encryption: serialization.KeySerializationEncryption = serialization.NoEncryption()
+    if password:
+        # Modern PBES2/AES as Windows and OpenSSL 3 write it; fewer KDF rounds than the default
+        # keep test blobs cheap to make and to read, and the result is still a standard PKCS#12.
+        encryption = (
+            serialization.PrivateFormat.PKCS12.encryption_builder()
+            .kdf_rounds(2048)
+            .key_cert_algorithm(pkcs12.PBES.PBESv2SHA256AndAES256CBC)
+            .hmac_hash(hashes.SHA256())
+            .build(password.encode("utf-8"))
+        )
     der = pkcs12.serialize_key_and_certificates(
         common_name.encode("utf-8"), key, certificate, None, encryption
     )
