@@ -26,6 +26,11 @@ GLOBAL_ADMINISTRATOR = "62e90394-69f5-4237-9190-012177145e10"
 
 READ_ALL = "APIConnectors.Read.All"
 READ_WRITE_ALL = "APIConnectors.ReadWrite.All"
+USER_FLOW_READ_ALL = "IdentityUserFlow.Read.All"
+USER_FLOW_READ_WRITE_ALL = "IdentityUserFlow.ReadWrite.All"
+# What the default app is granted and what a minted token carries unless told otherwise: enough to
+# manage connectors and the user flows that attach them.
+DEFAULT_GRANTS = (READ_WRITE_ALL, USER_FLOW_READ_WRITE_ALL)
 
 DEFAULT_CONNECTOR_LIMIT = 20
 # Graph rejects request bodies over 4 MB on most workloads; only the total size is limited.
@@ -75,8 +80,8 @@ def default_apps() -> tuple[AppRegistration, ...]:
             client_id=DEFAULT_CLIENT_ID,
             client_secret=DEFAULT_CLIENT_SECRET,
             display_name="mockgraph default app",
-            application_permissions=(READ_WRITE_ALL,),
-            delegated_scopes=(READ_WRITE_ALL,),
+            application_permissions=DEFAULT_GRANTS,
+            delegated_scopes=DEFAULT_GRANTS,
             object_id="a7c0ffee-0000-4000-8000-0000000000c1",
         ),
     )

@@ -16,6 +16,7 @@ from flask.testing import FlaskClient
 from mockgraph.config import (
     DEFAULT_CLIENT_ID,
     DEFAULT_CLIENT_SECRET,
+    DEFAULT_GRANTS,
     DEFAULT_TENANT_DOMAIN,
     DEFAULT_TENANT_ID,
     DEFAULT_USER_NAME,
@@ -201,7 +202,7 @@ def test_client_credentials_issue_the_apps_granted_permissions(client: FlaskClie
     assert set(body) == {"token_type", "expires_in", "ext_expires_in", "access_token"}
     assert (body["token_type"], body["expires_in"], body["ext_expires_in"]) == ("Bearer", 3599, 3599)
     claims = claims_of(body["access_token"])
-    assert claims["roles"] == [READ_WRITE_ALL]
+    assert claims["roles"] == [READ_WRITE_ALL, "IdentityUserFlow.ReadWrite.All"]
     assert (claims["idtyp"], claims["appid"], claims["tid"]) == ("app", DEFAULT_CLIENT_ID, DEFAULT_TENANT_ID)
     assert "no-store" in response.headers["Cache-Control"]
 
@@ -229,7 +230,7 @@ def test_tenantless_client_credentials_use_the_apps_home_tenant(client: FlaskCli
 def test_token_from_the_endpoint_is_accepted_by_the_gatekeeper() -> None:
     client, gatekeeper = make_client()
     token = (client_credentials(client).json or {})["access_token"]
-    assert gatekeeper.authenticate(f"Bearer {token}").application_permissions == {READ_WRITE_ALL}
+    assert gatekeeper.authenticate(f"Bearer {token}").application_permissions == set(DEFAULT_GRANTS)
 
 
 ERRORS: list[tuple[str, dict[str, str], int, str, int]] = [
@@ -287,10 +288,12 @@ def test_password_grant_issues_a_delegated_token(client: FlaskClient) -> None:
     assert response.status_code == 200
     body = response.json
     assert body is not None
-    assert body["scope"] == f"https://graph.microsoft.com/{READ_WRITE_ALL} openid profile"
+    assert body["scope"] == " ".join(
+        [*(f"https://graph.microsoft.com/{g}" for g in DEFAULT_GRANTS), "openid profile"]
+    )
     claims = claims_of(body["access_token"])
     assert claims["idtyp"] == "user"
-    assert claims["scp"] == READ_WRITE_ALL
+    assert claims["scp"] == " ".join(DEFAULT_GRANTS)
     assert claims["wids"] == [EXTERNAL_ID_USER_FLOW_ADMINISTRATOR]
     assert (claims["oid"], claims["upn"]) == (DEFAULT_USER_OBJECT_ID, DEFAULT_USER_NAME)
     id_claims = claims_of(body["id_token"])

@@ -202,7 +202,9 @@ def test_app_and_user_with_everything_pass(operation: Operation) -> None:
     roles, scp = all_application_permissions(), all_delegated_scopes()
     gk.authorize(gk.authenticate(bearer(mint_token(roles=roles))), operation)
     gk.authorize(gk.authenticate(bearer(mint_token(kind="user", scp=scp))), operation)
-    gk.authorize(gk.authenticate(bearer(mint_token(kind="user", scp=scp, wids=[GLOBAL_ADMINISTRATOR]))), operation)
+    gk.authorize(
+        gk.authenticate(bearer(mint_token(kind="user", scp=scp, wids=[GLOBAL_ADMINISTRATOR]))), operation
+    )
 
 
 def test_token_without_idtyp_and_scp_is_an_app_token() -> None:

@@ -11,6 +11,7 @@ import pytest
 
 from mockgraph.config import (
     DEFAULT_CLIENT_ID,
+    DEFAULT_GRANTS,
     DEFAULT_TENANT_ID,
     EXTERNAL_ID_USER_FLOW_ADMINISTRATOR,
     READ_ALL,
@@ -120,7 +121,7 @@ def test_app_token_looks_like_graphs() -> None:
     assert claims["tid"] == DEFAULT_TENANT_ID
     assert claims["appid"] == claims["azp"] == DEFAULT_CLIENT_ID
     assert claims["idtyp"] == "app"
-    assert claims["roles"] == [READ_WRITE_ALL]
+    assert claims["roles"] == list(DEFAULT_GRANTS)
     assert "scp" not in claims
     assert claims["ver"] == "1.0"
     assert claims["sub"] == claims["oid"]

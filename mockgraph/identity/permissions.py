@@ -11,6 +11,8 @@ from mockgraph.config import (
     GLOBAL_ADMINISTRATOR,
     READ_ALL,
     READ_WRITE_ALL,
+    USER_FLOW_READ_ALL,
+    USER_FLOW_READ_WRITE_ALL,
 )
 from mockgraph.operations import Operation
 
@@ -46,8 +48,6 @@ _CONNECTOR_WRITE = Requirement((READ_WRITE_ALL,), (READ_WRITE_ALL,), _CONNECTOR_
 
 # User flows (reference api-connector-calls.md section 5.4): list/get accept Read.All or ReadWrite.All; every
 # write, and reading apiConnectorConfiguration, accepts only ReadWrite.All (docs and the devx permission map agree).
-USER_FLOW_READ_ALL = "IdentityUserFlow.Read.All"
-USER_FLOW_READ_WRITE_ALL = "IdentityUserFlow.ReadWrite.All"
 _USER_FLOW_READ = Requirement(
     (USER_FLOW_READ_ALL, USER_FLOW_READ_WRITE_ALL),
     (USER_FLOW_READ_ALL, USER_FLOW_READ_WRITE_ALL),

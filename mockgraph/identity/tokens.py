@@ -15,11 +15,11 @@ import jwt
 
 from mockgraph.config import (
     DEFAULT_CLIENT_ID,
+    DEFAULT_GRANTS,
     DEFAULT_TENANT_ID,
     DEFAULT_USER_NAME,
     DEFAULT_USER_OBJECT_ID,
     EXTERNAL_ID_USER_FLOW_ADMINISTRATOR,
-    READ_WRITE_ALL,
 )
 from mockgraph.identity.keys import (
     SigningKey,
@@ -109,13 +109,13 @@ class TokenFactory:
                 idp=issuer,
                 oid=oid,
                 sub=oid,
-                roles=list(roles if roles is not None else (READ_WRITE_ALL,)),
+                roles=list(roles if roles is not None else DEFAULT_GRANTS),
                 wids=list(wids if wids is not None else (APP_DEFAULT_WID,)),
             )
         else:
             oid = object_id or DEFAULT_USER_OBJECT_ID
             upn = username or DEFAULT_USER_NAME
-            scopes = scp if scp is not None else (READ_WRITE_ALL,)
+            scopes = scp if scp is not None else DEFAULT_GRANTS
             claims.update(
                 oid=oid,
                 # Entra's ``sub`` is pairwise per app; a hash keeps it stable and opaque.
