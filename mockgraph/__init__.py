@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     )
     from mockgraph.faults import Faults
     from mockgraph.identity import BadToken, Gatekeeper, TokenFactory, mint_token
+    from mockgraph.interceptor import GraphMock
     from mockgraph.journal import Journal, JournalEntry
     from mockgraph.live import LiveServer
     from mockgraph.operations import Operation
@@ -46,12 +47,29 @@ if TYPE_CHECKING:
         assert_requests_match_contracts,
         check_requests,
     )
+    from mockgraph.signup import (
+        FailureKind,
+        Outcome,
+        OutcomeKind,
+        SignUpResult,
+        SignUpUser,
+        Simulator,
+        try_connector,
+    )
     from mockgraph.store import MemoryStore, Store
 
 __version__ = "0.1.0"
 
 # Where each public name lives.
 _EXPORTS: dict[str, str] = {
+    "GraphMock": "mockgraph.interceptor",
+    "Simulator": "mockgraph.signup",
+    "SignUpUser": "mockgraph.signup",
+    "SignUpResult": "mockgraph.signup",
+    "Outcome": "mockgraph.signup",
+    "OutcomeKind": "mockgraph.signup",
+    "FailureKind": "mockgraph.signup",
+    "try_connector": "mockgraph.signup",
     "create_app": "mockgraph.app",
     "CertificateFacts": "mockgraph.certificates",
     "GeneratedPkcs12": "mockgraph.certificates",
@@ -100,10 +118,12 @@ __all__ = [
     "BadToken",
     "CertificateFacts",
     "ContractViolation",
+    "FailureKind",
     "Faults",
     "Gatekeeper",
     "GeneratedPkcs12",
     "GraphError",
+    "GraphMock",
     "InvalidAuthenticationToken",
     "InvalidRequestBody",
     "Journal",
@@ -113,8 +133,13 @@ __all__ = [
     "MissingApplicationPermission",
     "MockGraphConfig",
     "Operation",
+    "Outcome",
+    "OutcomeKind",
     "Principal",
     "ResourceNotFound",
+    "SignUpResult",
+    "SignUpUser",
+    "Simulator",
     "Store",
     "Tenant",
     "TokenFactory",
@@ -126,6 +151,7 @@ __all__ = [
     "make_pkcs12",
     "mint_token",
     "read_pkcs12",
+    "try_connector",
 ]
 
 
