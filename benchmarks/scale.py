@@ -1,0 +1,163 @@
+"""Figure 5: get and list latency and memory with 10, 1,000 and 100,000 connectors spread over tenants.
+
+The store is seeded directly (``store.load``) with 20 connectors per tenant (Graph's per-tenant limit);
+requests go through the Flask test client in ``enforce`` mode with real tokens for a sample of tenants.
+The baseline of each latency is the same measurement at 10 connectors; the baseline of memory per
+connector is the size of that connector's JSON text.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import random
+import subprocess
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+from typing import Any
+
+from benchmarks.harness import Figure, Settings, median_of
+from benchmarks.lifecycle import create_body
+from mockgraph import connectors, create_app
+from mockgraph.config import DEFAULT_TENANT_ID, MockGraphConfig, Tenant, default_tenants
+from mockgraph.connectors import COLLECTION
+from mockgraph.state import state_of
+from mockgraph.store import MemoryStore
+from mockgraph.testkit import Tokens
+
+NAME = "scale"
+TITLE = "5. Scale: connectors spread over tenants (20 per tenant), Flask test client, enforce"
+PER_TENANT = 20
+SAMPLED_TENANTS = 25
+
+
+def tenant_id(index: int) -> str:
+    return DEFAULT_TENANT_ID if index == 0 else f"{index:08x}-0000-4000-8000-00000000b0b0"
+
+
+def snapshot(total: int) -> dict[str, dict[str, list[dict[str, Any]]]]:
+    tenants: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    for index in range(total):
+        record = connectors.new_record(create_body(index))
+        tenants.setdefault(tenant_id(index // PER_TENANT), {}).setdefault(COLLECTION, []).append(record)
+    return tenants
+
+
+def rss_bytes() -> int:
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def rss_growth_per_connector(total: int) -> float:
+    """Resident-set growth per connector of a store loaded with ``total``, in a fresh process (in this
+    one, memory freed by earlier sizes would be reused and hide the growth)."""
+    output = subprocess.run(
+        [sys.executable, "-m", "benchmarks.scale", "--rss", str(total)],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return float(output.strip().splitlines()[-1]) / total
+
+
+def _rss_growth(total: int) -> int:
+    gc.collect()
+    before = rss_bytes()
+    store = MemoryStore()
+    seeded = snapshot(total)
+    store.load(seeded)
+    del seeded  # the store keeps its own copies; the freed seed may stay in the process (an upper bound)
+    gc.collect()
+    return rss_bytes() - before
+
+
+def measure(total: int, samples: int) -> dict[str, float]:
+    tenant_count = -(-total // PER_TENANT)
+    picked = random.Random(total).sample(range(tenant_count), min(SAMPLED_TENANTS, tenant_count))
+    sampled = [tenant_id(index) for index in picked]
+    config = MockGraphConfig(
+        tenants=(*default_tenants(), *(Tenant(t) for t in sampled if t != DEFAULT_TENANT_ID))
+    )
+    rss_growth = rss_growth_per_connector(total)
+    app = create_app(config)
+    # Traced from before the records exist to after the seed is dropped: what the store retains.
+    tracemalloc.start()
+    before, _ = tracemalloc.get_traced_memory()
+    seeded = snapshot(total)
+    kept = {t: [record["id"] for record in seeded[t][COLLECTION]] for t in sampled}
+    record_json = json.dumps(seeded[sampled[0]][COLLECTION][0], separators=(",", ":"))
+    state_of(app).store.load(seeded)
+    del seeded
+    gc.collect()
+    after, _ = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    client = app.test_client()
+    headers = {t: Tokens(app, tenant_id=t).headers() for t in sampled}
+    targets = [(t, object_id) for t in sampled for object_id in kept[t]]
+    random.Random(0).shuffle(targets)
+    for tenant in sampled:  # warm-up: the first verification of each token
+        client.get("/beta/identity/apiConnectors", headers=headers[tenant])
+    gets: list[float] = []
+    for tenant, object_id in (targets * (samples // len(targets) + 1))[:samples]:
+        started = time.perf_counter()
+        response = client.get(f"/beta/identity/apiConnectors/{object_id}", headers=headers[tenant])
+        gets.append(time.perf_counter() - started)
+        assert response.status_code == 200, response.get_json()
+    lists: list[float] = []
+    for index in range(samples // 4):
+        tenant = sampled[index % len(sampled)]
+        started = time.perf_counter()
+        response = client.get("/beta/identity/apiConnectors", headers=headers[tenant])
+        lists.append(time.perf_counter() - started)
+        assert response.status_code == 200
+        assert len(response.get_json()["value"]) == len(kept[tenant])
+    return {
+        "get": median_of(gets),
+        "list": median_of(lists),
+        "traced_per_connector": (after - before) / total,
+        "rss_per_connector": rss_growth,
+        "json_bytes": len(record_json),
+    }
+
+
+def run(settings: Settings) -> list[Figure]:
+    sizes = [10, 1_000, settings.size(100_000, 10_000)]
+    samples = settings.size(600, 200)
+    results = {size: measure(size, samples) for size in sizes}
+    base = results[sizes[0]]
+    figures: list[Figure] = []
+    for size in sizes:
+        result = results[size]
+        figures += [
+            Figure(TITLE, f"get @ {size:,} connectors", "s", result["get"], "get @ 10", base["get"]),
+            Figure(
+                TITLE,
+                f"list (a tenant's {min(size, PER_TENANT)}) @ {size:,} connectors",
+                "s",
+                result["list"],
+                "list @ 10",
+                base["list"],
+            ),
+            Figure(
+                TITLE,
+                f"memory per connector @ {size:,} (tracemalloc)",
+                "B",
+                result["traced_per_connector"],
+                "its JSON text",
+                result["json_bytes"],
+                note=f"RSS growth per connector: {result['rss_per_connector']:.0f} B" if size >= 1000 else "",
+            ),
+        ]
+    return figures
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "--rss":
+        print(_rss_growth(int(sys.argv[2])))

@@ -1,0 +1,104 @@
+"""Figure 4: ``mockgraph serve`` (waitress, enforce) on loopback vs the bare app on the same WSGI server.
+
+Each server runs in its own process; the load generator (``benchmarks.load``) runs several threads with
+keep-alive connections, a fixed request count and a time cap, alternating between the two servers.
+"""
+
+from __future__ import annotations
+
+import json
+
+from benchmarks.harness import Figure, Settings, median_of
+from benchmarks.lifecycle import create_body
+from benchmarks.load import (
+    COLLECTION,
+    LoadResult,
+    ServerProcess,
+    Worker,
+    _call,
+    bare_server_command,
+    create_worker,
+    drive,
+    fetch_token,
+    get_worker,
+    mockgraph_server_command,
+)
+from mockgraph.config import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT_ID
+
+NAME = "serve"
+TITLE = "4. mockgraph serve on loopback (waitress, 8 threads; load: 4 keep-alive client threads)"
+TARGET_THROUGHPUT_RATIO = 0.6
+THREADS = 4
+CAP_SECONDS = 20.0
+
+
+def seed(server: ServerProcess, headers: dict[str, str]) -> list[str]:
+    connection = server.connection()
+    ids = []
+    for index in range(20):
+        status, body = _call(connection, "POST", COLLECTION, headers, create_body(index))
+        if status != 201:
+            raise RuntimeError(f"seeding answered {status}")
+        ids.append(json.loads(body)["id"])
+    connection.close()
+    return ids
+
+
+def compare(
+    runs: int, per_thread: int, emulator: tuple[ServerProcess, Worker], bare: tuple[ServerProcess, Worker]
+) -> tuple[list[LoadResult], list[LoadResult]]:
+    drive(*emulator, THREADS, max(per_thread // 10, 5), CAP_SECONDS)  # warm-up
+    drive(*bare, THREADS, max(per_thread // 10, 5), CAP_SECONDS)
+    emulator_results: list[LoadResult] = []
+    bare_results: list[LoadResult] = []
+    for index in range(runs):
+        order = [(emulator, emulator_results), (bare, bare_results)]
+        for (server, worker), results in order if index % 2 == 0 else reversed(order):
+            results.append(drive(server, worker, THREADS, per_thread, CAP_SECONDS))
+    return emulator_results, bare_results
+
+
+def figures_for(operation: str, emulator: list[LoadResult], bare: list[LoadResult]) -> list[Figure]:
+    def med(results: list[LoadResult], pick: str) -> float:
+        if pick == "rate":
+            return median_of([r.throughput for r in results])
+        return median_of([r.percentile(0.5 if pick == "p50" else 0.99) for r in results])
+
+    requests = sum(r.requests for r in emulator)
+    return [
+        Figure(
+            TITLE,
+            f"{operation}: throughput",
+            "req/s",
+            med(emulator, "rate"),
+            "bare app on waitress",
+            med(bare, "rate"),
+            better="higher",
+            target=TARGET_THROUGHPUT_RATIO,
+            note=f"{len(emulator)} runs, {requests} emulator requests",
+        ),
+        Figure(TITLE, f"{operation}: p50 latency", "s", med(emulator, "p50"), "bare", med(bare, "p50")),
+        Figure(TITLE, f"{operation}: p99 latency", "s", med(emulator, "p99"), "bare", med(bare, "p99")),
+    ]
+
+
+def run(settings: Settings) -> list[Figure]:
+    runs = settings.repeats(5)
+    per_thread = settings.size(400, 100)
+    with ServerProcess(mockgraph_server_command()) as emulator, ServerProcess(bare_server_command()) as bare:
+        token = fetch_token(emulator, DEFAULT_TENANT_ID, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET)
+        headers = {"Authorization": f"Bearer {token}"}
+        emulator_ids, bare_ids = seed(emulator, headers), seed(bare, {})
+        gets = compare(
+            runs, per_thread, (emulator, get_worker(headers, emulator_ids)), (bare, get_worker({}, bare_ids))
+        )
+        # Make room: the create workload keeps at most one connector per thread alive at a time.
+        for server, ids, sent in ((emulator, emulator_ids, headers), (bare, bare_ids, {})):
+            connection = server.connection()
+            for object_id in ids:
+                _call(connection, "DELETE", f"{COLLECTION}/{object_id}", sent)
+            connection.close()
+        creates = compare(
+            runs, per_thread // 2, (emulator, create_worker(headers)), (bare, create_worker({}))
+        )
+    return [*figures_for("get", *gets), *figures_for("create (+ delete, untimed)", *creates)]
