@@ -1,0 +1,44 @@
+"""Helpers for the reliability and security suite: a live waitress server on 127.0.0.1 and Graph-error checks."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from flask import Flask
+from waitress.server import create_server
+
+from mockgraph.contracts import shared_contracts
+
+COLLECTION_PATH = "/beta/identity/apiConnectors"
+
+
+@contextmanager
+def live_server(app: Flask, *, threads: int = 8) -> Iterator[str]:
+    """Serve ``app`` on waitress (as ``mockgraph serve`` does) on 127.0.0.1, an ephemeral port; yield its base URL."""
+    server: Any = create_server(app, host="127.0.0.1", port=0, threads=threads)
+    thread = threading.Thread(target=server.run, name="reliability-waitress", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.effective_port}"
+    finally:
+        server.close()
+        thread.join(timeout=5)
+
+
+def graph_error_problem(status: int, content_type: str, body: bytes) -> str | None:
+    """Why a 4xx/5xx answer is not Graph's error envelope (None when it is)."""
+    import json
+
+    if not content_type.startswith("application/json"):
+        return f"content type {content_type!r}"
+    try:
+        document = json.loads(body)
+    except ValueError:
+        return f"body is not JSON: {body[:200]!r}"
+    error = shared_contracts().first_error("odataError", document)
+    if error is not None:
+        return f"not an odataError ({error.message}): {document!r}"[:500]
+    return None

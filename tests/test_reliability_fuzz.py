@@ -1,0 +1,288 @@
+"""Fuzzing the in-process app: arbitrary paths, methods, headers, query strings, JSON and non-JSON bodies,
+huge bodies and bad tokens. Never a 5xx, never a non-Graph error body, and a refused request changes nothing."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import quote, urlencode
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from mockgraph import create_app
+from mockgraph.state import state_of
+from mockgraph.strategies import (
+    create_bodies,
+    invalid_authorizations,
+    invalid_create_bodies,
+    invalid_update_bodies,
+    invalid_upload_bodies,
+    update_bodies,
+    upload_bodies,
+)
+from mockgraph.testkit import Connectors, Tokens
+from tests._reliability import graph_error_problem
+
+LIMIT = (
+    64 * 1024
+)  # a small body limit keeps the huge-body cases cheap; the 4 MB default is in the limits test
+METHODS = ["GET", "POST", "PATCH", "PUT", "DELETE", "HEAD", "OPTIONS", "TRACE", "PROPFIND", "get"]
+SEGMENTS = [
+    "beta",
+    "v1.0",
+    "V1.0",
+    "identity",
+    "apiConnectors",
+    "APICONNECTORS",
+    "$count",
+    "uploadClientCertificate",
+    "microsoft.graph.uploadClientCertificate",
+    "b2cUserFlows",
+    "b2xUserFlows",
+    "userFlowIdentityProviders",
+    "apiConnectorConfiguration",
+    "postAttributeCollection",
+    "users",
+    "static",
+    "_mockgraph",
+    "",
+    "..",
+    ".",
+    "%",
+    "x" * 300,
+]
+OPTION_NAMES = [
+    "$top",
+    "$skip",
+    "$select",
+    "$filter",
+    "$orderby",
+    "$count",
+    "$expand",
+    "$search",
+    "$skiptoken",
+]
+OPTION_NAMES += ["top", "select", "$format", "$TOP", "$Select", "foo", ""]
+OPTION_VALUES = [
+    "0",
+    "-1",
+    "1",
+    "999",
+    "1000",
+    "1e3",
+    "abc",
+    "true",
+    "FALSE",
+    "displayName",
+    "id,displayName",
+]
+OPTION_VALUES += ["displayName eq 'x'", "startswith(displayName,'a')", "id desc", "'", "(((", "", "*", "%zz"]
+CONTENT_TYPES = [
+    "application/json",
+    "application/json; charset=utf-8",
+    "application/json; charset=latin-1",
+    "application/json; charset=bogus",
+    "application/json; odata.metadata=minimal",
+    "application/merge-patch+json",
+    "text/plain",
+    "application/x-www-form-urlencoded",
+    "multipart/form-data; boundary=x",
+    "",
+]
+
+printable = st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=40)
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+@pytest.fixture(scope="module")
+def fuzz_app() -> tuple[Flask, list[str], str]:
+    app = create_app({"max_body_bytes": LIMIT})
+    seeded = Connectors(app).seed_many(
+        [
+            {
+                "displayName": f"Seed {n}",
+                "targetUrl": "https://api.example.com",
+                "authenticationConfiguration": {
+                    "@odata.type": "#microsoft.graph.basicAuthentication",
+                    "username": "u",
+                    "password": "p",
+                },
+            }
+            for n in range(3)
+        ]
+    )
+    return app, [c["id"] for c in seeded], Tokens(app).mint()
+
+
+def segment(ids: list[str]) -> st.SearchStrategy[str]:
+    return st.one_of(
+        st.sampled_from(SEGMENTS),
+        st.sampled_from(ids),
+        st.uuids().map(str),
+        st.text(max_size=15).map(lambda t: quote(t, safe="")),
+        st.text(max_size=15).map(lambda t: quote(t, safe="$.()'~!*,;=:@")),
+    )
+
+
+def paths(ids: list[str]) -> st.SearchStrategy[str]:
+    return st.lists(segment(ids), max_size=7).map(lambda parts: "/" + "/".join(parts))
+
+
+def authorizations(valid_token: str, *, valid_share: float = 0.2) -> st.SearchStrategy[str | None]:
+    """A valid token about ``valid_share`` of the time, otherwise a bad or missing ``Authorization``."""
+    bad = st.one_of(
+        invalid_authorizations().map(lambda bad: bad.header),
+        printable.map(lambda text: f"Bearer {text}"),
+        printable,
+        st.none(),
+    )
+    valid = st.just(f"Bearer {valid_token}")
+    # A drawn number picks the side (one_of's branches are not drawn evenly once examples repeat).
+    return st.integers(0, 99).flatmap(lambda roll: valid if roll < valid_share * 100 else bad)
+
+
+def bodies() -> st.SearchStrategy[bytes | None]:
+    return st.one_of(
+        st.none(),
+        json_values.map(lambda value: json.dumps(value).encode()),
+        create_bodies(authentication_kinds=("basic",)).map(lambda body: json.dumps(body).encode()),
+        invalid_create_bodies(max_body_bytes=LIMIT).map(lambda body: json.dumps(body).encode()),
+        st.binary(max_size=300),
+        st.text(max_size=100).map(lambda text: text.encode("utf-8", "surrogatepass")),
+        st.sampled_from([LIMIT + 1, LIMIT * 3]).map(lambda size: b"{" + b" " * (size - 2) + b"}"),
+        st.just(b"[" * 5000 + b"]" * 5000),  # nesting deep enough to trouble a recursive parser
+    )
+
+
+def send(
+    client: FlaskClient, method: str, path: str, query: str, headers: dict[str, str], body: bytes | None
+) -> Any:
+    return client.open(path, method=method, query_string=query, headers=headers, data=body)
+
+
+def check(app: Flask, method: str, path: str, response: Any, before: Any) -> None:
+    status = response.status_code
+    event(f"status {status}")  # --hypothesis-show-statistics shows how deep the fuzzing reached
+    assert status < 500, (method, path, status, response.data[:300])
+    if status >= 400:
+        if method.upper() != "HEAD":
+            problem = graph_error_problem(status, response.headers.get("Content-Type", ""), response.data)
+            assert problem is None, (method, path, status, problem)
+        assert state_of(app).store.dump() == before, f"refused {method} {path} ({status}) changed the store"
+    if method.upper() in ("GET", "HEAD", "OPTIONS"):
+        assert state_of(app).store.dump() == before, f"{method} {path} changed the store"
+
+
+FUZZ = settings(
+    max_examples=300,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example],
+)
+
+
+@FUZZ
+@given(data=st.data())
+def test_arbitrary_requests_get_graph_answers(
+    fuzz_app: tuple[Flask, list[str], str], data: st.DataObject
+) -> None:
+    app, ids, token = fuzz_app
+    method = data.draw(st.sampled_from(METHODS), label="method")
+    path = data.draw(paths(ids), label="path")
+    query = urlencode(
+        data.draw(
+            st.lists(
+                st.tuples(
+                    st.sampled_from(OPTION_NAMES) | printable, st.sampled_from(OPTION_VALUES) | printable
+                ),
+                max_size=4,
+            ),
+            label="query",
+        )
+    )
+    headers: dict[str, str] = {}
+    authorization = data.draw(authorizations(token), label="authorization")
+    if authorization is not None:
+        headers["Authorization"] = authorization
+    content_type = data.draw(st.sampled_from(CONTENT_TYPES) | printable, label="content type")
+    if content_type:
+        headers["Content-Type"] = content_type
+    for name in data.draw(
+        st.lists(
+            st.sampled_from(["client-request-id", "Prefer", "ConsistencyLevel", "Accept", "X-Anything"]),
+            max_size=3,
+            unique=True,
+        )
+    ):
+        headers[name] = data.draw(printable, label=name)
+    body = data.draw(bodies(), label="body")
+    before = state_of(app).store.dump()
+    response = send(app.test_client(), method, path, query, headers, body)
+    check(app, method, path, response, before)
+
+
+def operation_requests(ids: list[str]) -> st.SearchStrategy[tuple[str, str, Any]]:
+    """Requests aimed at real operations (real ids) with valid, invalid and arbitrary bodies."""
+    target = st.sampled_from(ids) | st.uuids().map(str)
+    collection = st.sampled_from(["/beta/identity/apiConnectors", "/v1.0/identity/apiConnectors"])
+    some_json = json_values | create_bodies(authentication_kinds=("basic",))
+    return st.one_of(
+        st.tuples(
+            st.just("POST"),
+            collection,
+            create_bodies(authentication_kinds=("basic",))
+            | invalid_create_bodies(max_body_bytes=LIMIT)
+            | some_json,
+        ),
+        st.tuples(
+            st.just("PATCH"),
+            st.builds(lambda c, i: f"{c}/{i}", collection, target),
+            update_bodies(authentication_kinds=("basic",))
+            | invalid_update_bodies(max_body_bytes=LIMIT)
+            | some_json,
+        ),
+        st.tuples(
+            st.just("POST"),
+            st.builds(lambda c, i: f"{c}/{i}/uploadClientCertificate", collection, target),
+            upload_bodies() | invalid_upload_bodies(max_body_bytes=LIMIT) | some_json,
+        ),
+        st.tuples(
+            st.sampled_from(["GET", "DELETE"]),
+            st.builds(lambda c, i: f"{c}/{i}", collection, target),
+            st.none(),
+        ),
+        st.tuples(st.just("GET"), collection | collection.map(lambda c: c + "/$count"), st.none()),
+    )
+
+
+@FUZZ
+@given(data=st.data())
+def test_operations_with_any_body_and_options_get_graph_answers(
+    fuzz_app: tuple[Flask, list[str], str], data: st.DataObject
+) -> None:
+    app, ids, token = fuzz_app
+    method, path, document = data.draw(operation_requests(ids), label="request")
+    query = urlencode(
+        data.draw(
+            st.lists(st.tuples(st.sampled_from(OPTION_NAMES), st.sampled_from(OPTION_VALUES)), max_size=3),
+            label="query",
+        )
+    )
+    headers = {
+        "Authorization": data.draw(authorizations(token, valid_share=0.8), label="authorization") or ""
+    }
+    body = None if document is None else json.dumps(document).encode()
+    if body is not None:
+        headers["Content-Type"] = "application/json"
+    before = state_of(app).store.dump()
+    response = send(app.test_client(), method, path, query, headers, body)
+    check(app, method, path, response, before)
