@@ -1,0 +1,297 @@
+"""Secrets never leak: a full scenario with known secret values against a live server, then every response
+body and header, every log line (Python logging and anything written to stdout/stderr) and the journal
+export are searched for them. The one exemption is a token in the body of the token response that issued it."""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote, quote_plus
+
+import pytest
+import requests
+
+from mockgraph import create_app, make_pkcs12
+from mockgraph.config import (
+    DEFAULT_TENANT_ID,
+    EXTERNAL_ID_USER_FLOW_ADMINISTRATOR,
+    READ_WRITE_ALL,
+    AppRegistration,
+    MockGraphConfig,
+    UserAccount,
+)
+from mockgraph.kit_wiring import journal_of
+from tests._reliability import COLLECTION_PATH, live_server
+
+CLIENT_ID = "5ec7e700-0000-4000-8000-00000000a001"
+USER_NAME = "secret.keeper@mockgraph.onmicrosoft.com"
+
+
+def secret(prefix: str) -> str:
+    return f"{prefix}-{uuid.uuid4().hex}"
+
+
+@dataclass
+class Secrets:
+    client_secret: str = field(default_factory=lambda: secret("client-secret"))
+    user_password: str = field(default_factory=lambda: secret("user-password"))
+    basic_password: str = field(default_factory=lambda: secret("basic-password"))
+    patched_password: str = field(default_factory=lambda: secret("patched-password"))
+    refused_password: str = field(default_factory=lambda: secret("refused-password"))
+    pfx_password: str = field(default_factory=lambda: secret("pfx-password"))
+    uploaded_pfx_password: str = field(default_factory=lambda: secret("uploaded-pfx-password"))
+    pfx_blob: str = ""
+    uploaded_pfx_blob: str = ""
+    tokens: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.pfx_blob = make_pkcs12(password=self.pfx_password).base64
+        self.uploaded_pfx_blob = make_pkcs12(password=self.uploaded_pfx_password).base64
+
+    def needles(self) -> dict[str, str]:
+        """Every secret and the encodings it could leak in (URL-quoted, a slice of a long blob)."""
+        values = {name: value for name, value in vars(self).items() if isinstance(value, str)}
+        values.update({f"token {n}": token for n, token in enumerate(self.tokens)})
+        # A token's signature alone is a secret too (its header and claims are not).
+        values.update(
+            {f"token {n} signature": token.rsplit(".", 1)[-1] for n, token in enumerate(self.tokens)}
+        )
+        needles: dict[str, str] = {}
+        for name, value in values.items():
+            needles[name] = value
+            needles[f"{name} (quoted)"] = quote(value, safe="")
+            needles[f"{name} (form-quoted)"] = quote_plus(value)
+            if len(value) > 200:
+                middle = len(value) // 2
+                needles[f"{name} (slice)"] = value[middle : middle + 64]
+        return needles
+
+
+@dataclass
+class Seen:
+    """Everything the scenario could observe: (where, text)."""
+
+    texts: list[tuple[str, str]] = field(default_factory=list)
+
+    def response(self, label: str, response: requests.Response, exempt: tuple[str, ...] = ()) -> Any:
+        body = response.text
+        for value in exempt:
+            body = body.replace(value, "<issued here>")
+        headers = "\n".join(f"{name}: {value}" for name, value in response.headers.items())
+        self.texts.append((f"{label}: headers", f"{response.status_code} {response.reason}\n{headers}"))
+        self.texts.append((f"{label}: body", body))
+        return response.json() if response.content else None
+
+
+class CapturingHandler(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.DEBUG)
+        self.setFormatter(logging.Formatter("%(name)s %(levelname)s %(message)s"))
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(self.format(record))
+
+
+@pytest.fixture
+def every_log_line() -> Iterator[CapturingHandler]:
+    root = logging.getLogger()
+    handler = CapturingHandler()
+    previous = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG)
+    try:
+        yield handler
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(previous)
+
+
+def config(secrets: Secrets) -> MockGraphConfig:
+    defaults = MockGraphConfig()
+    app = AppRegistration(
+        client_id=CLIENT_ID,
+        client_secret=secrets.client_secret,
+        tenant_id=DEFAULT_TENANT_ID,
+        display_name="secret keeper",
+        application_permissions=(READ_WRITE_ALL,),
+        delegated_scopes=(READ_WRITE_ALL,),
+        object_id="5ec7e700-0000-4000-8000-00000000b001",
+    )
+    user = UserAccount(
+        username=USER_NAME,
+        password=secrets.user_password,
+        object_id="5ec7e700-0000-4000-8000-00000000c001",
+        directory_roles=(EXTERNAL_ID_USER_FLOW_ADMINISTRATOR,),
+    )
+    return MockGraphConfig(apps=(*defaults.apps, app), users=(*defaults.users, user))
+
+
+def token(base: str, seen: Seen, label: str, form: dict[str, str], secrets: Secrets) -> str | None:
+    response = requests.post(f"{base}/{DEFAULT_TENANT_ID}/oauth2/v2.0/token", data=form, timeout=30)
+    document = response.json()
+    issued = tuple(document[key] for key in ("access_token", "id_token") if key in document)
+    secrets.tokens.extend(issued)
+    seen.response(label, response, exempt=issued)
+    return document.get("access_token")
+
+
+def run_scenario(base: str, secrets: Secrets, seen: Seen) -> None:
+    graph = base + COLLECTION_PATH
+    credentials = {"client_id": CLIENT_ID, "scope": "https://graph.microsoft.com/.default"}
+    app_token = token(
+        base,
+        seen,
+        "token",
+        {**credentials, "grant_type": "client_credentials", "client_secret": secrets.client_secret},
+        secrets,
+    )
+    assert app_token is not None
+    refused = token(
+        base,
+        seen,
+        "bad secret",
+        {**credentials, "grant_type": "client_credentials", "client_secret": secrets.client_secret + "x"},
+        secrets,
+    )
+    assert refused is None
+    user_form = {
+        "grant_type": "password",
+        "client_id": CLIENT_ID,
+        "client_secret": secrets.client_secret,
+        "username": USER_NAME,
+        "password": secrets.user_password,
+        "scope": f"https://graph.microsoft.com/{READ_WRITE_ALL} openid profile",
+    }
+    user_token = token(base, seen, "user token", user_form, secrets)
+    assert user_token is not None
+    assert (
+        token(base, seen, "bad password", {**user_form, "password": secrets.user_password[::-1]}, secrets)
+        is None
+    )
+
+    app_session, user_session = requests.Session(), requests.Session()
+    app_session.headers["Authorization"] = f"Bearer {app_token}"
+    user_session.headers["Authorization"] = f"Bearer {user_token}"
+
+    def call(
+        session: requests.Session, label: str, method: str, url: str, body: Any = None, status: int = 200
+    ) -> Any:
+        response = session.request(method, url, json=body, timeout=30)
+        assert response.status_code == status, (label, response.status_code, response.text[:300])
+        return seen.response(label, response)
+
+    basic = {
+        "displayName": "Basic API",
+        "targetUrl": "https://api.example.com/basic",
+        "authenticationConfiguration": {
+            "@odata.type": "#microsoft.graph.basicAuthentication",
+            "username": "api-user",
+            "password": secrets.basic_password,
+        },
+    }
+    first = call(app_session, "create basic", "POST", graph, basic, 201)["id"]
+    pfx = {
+        "displayName": "Certificate API",
+        "targetUrl": "https://api.example.com/pfx",
+        "authenticationConfiguration": {
+            "@odata.type": "#microsoft.graph.pkcs12Certificate",
+            "pkcs12Value": secrets.pfx_blob,
+            "password": secrets.pfx_password,
+        },
+    }
+    second = call(user_session, "create pfx (user)", "POST", graph, pfx, 201)["id"]
+    for session in (app_session, user_session):
+        call(session, "get", "GET", f"{graph}/{first}")
+        call(session, "get pfx", "GET", f"{graph}/{second}")
+        call(session, "list", "GET", graph)
+        call(
+            session,
+            "list select",
+            "GET",
+            f"{graph}?$select=authenticationConfiguration,displayName&$count=true",
+        )
+        call(session, "count", "GET", f"{graph}/$count")
+    patch = {
+        "authenticationConfiguration": {
+            **basic["authenticationConfiguration"],
+            "password": secrets.patched_password,
+        }
+    }
+    call(app_session, "patch password", "PATCH", f"{graph}/{first}", patch, 204)
+    upload = {"pkcs12Value": secrets.uploaded_pfx_blob, "password": secrets.uploaded_pfx_password}
+    call(app_session, "upload", "POST", f"{graph}/{first}/uploadClientCertificate", upload)
+    # Refusals that carry secrets: the error must not echo them.
+    bad_patch = {
+        "authenticationConfiguration": {
+            "@odata.type": "#microsoft.graph.basicAuthentication",
+            "username": "u",
+            "password": secrets.refused_password,
+            "unexpected": True,  # refused for this property; the password is in the body all the same
+        }
+    }
+    call(app_session, "refused patch", "PATCH", f"{graph}/{first}", bad_patch, 400)
+    wrong_password = {"pkcs12Value": secrets.pfx_blob, "password": secrets.refused_password}
+    call(
+        app_session,
+        "upload, wrong password",
+        "POST",
+        f"{graph}/{first}/uploadClientCertificate",
+        wrong_password,
+        400,
+    )
+    not_a_blob = {"pkcs12Value": secrets.refused_password, "password": secrets.pfx_password}
+    call(
+        app_session, "upload, not a blob", "POST", f"{graph}/{first}/uploadClientCertificate", not_a_blob, 400
+    )
+    bad_create = {
+        **pfx,
+        "authenticationConfiguration": {
+            **pfx["authenticationConfiguration"],
+            "password": secrets.refused_password,
+        },
+    }
+    call(app_session, "create, wrong pfx password", "POST", graph, bad_create, 400)
+    for label, header in (
+        ("tampered token", f"Bearer {app_token[:-6]}AAAAAA"),
+        ("secret as token", f"Bearer {secrets.client_secret}"),
+        ("basic scheme", f"Basic {secrets.client_secret}"),
+    ):
+        response = requests.get(graph, headers={"Authorization": header}, timeout=30)
+        assert response.status_code == 401
+        seen.response(label, response)
+    call(app_session, "get after", "GET", f"{graph}/{first}")
+    call(app_session, "delete", "DELETE", f"{graph}/{first}", status=204)
+    call(user_session, "delete (user)", "DELETE", f"{graph}/{second}", status=204)
+
+
+def test_no_secret_in_any_response_log_line_or_journal_export(
+    every_log_line: CapturingHandler, capfd: pytest.CaptureFixture[str]
+) -> None:
+    secrets = Secrets()
+    app = create_app(config(secrets))
+    seen = Seen()
+    with live_server(app) as base:
+        run_scenario(base, secrets, seen)
+    journal = journal_of(app)
+    assert len(journal) >= 25  # the scenario was journaled
+    seen.texts.append(("journal export", json.dumps(journal.export(), ensure_ascii=False)))
+    seen.texts.append(("journal descriptions", "\n".join(entry.describe() for entry in journal.entries())))
+    seen.texts.extend(("log", line) for line in every_log_line.lines)
+    out, err = capfd.readouterr()
+    seen.texts += [("stdout", out), ("stderr", err)]
+
+    leaks = [
+        f"{name} in {where}"
+        for name, needle in secrets.needles().items()
+        for where, text in seen.texts
+        if needle in text
+    ]
+    assert not leaks, "\n".join(leaks[:20])
+    # The search could have found them: the secrets did reach the server and were kept where they belong.
+    assert len(secrets.tokens) >= 3
+    assert any("create basic" in where for where, _ in seen.texts)
