@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.routing import BaseConverter
 
 from mockgraph import kit_wiring
+from mockgraph.admin import register_admin
 from mockgraph.config import MockGraphConfig, coerce_config
 from mockgraph.contracts import shared_contracts
 from mockgraph.errors import (
@@ -23,8 +24,9 @@ from mockgraph.http import add_graph_headers, assign_request_ids, error_response
 from mockgraph.identity import Gatekeeper, register_entra_routes
 from mockgraph.openapi import register_openapi_route
 from mockgraph.simulate_api import register_simulate_route
+from mockgraph.sqlite_store import open_store, with_state_defaults
 from mockgraph.state import EXTENSION_KEY, EmulatorState
-from mockgraph.store import MemoryStore, Store
+from mockgraph.store import Store
 
 log = logging.getLogger("mockgraph")
 
@@ -42,7 +44,8 @@ def create_app(
     store: Store | None = None,
 ) -> Flask:
     """A new emulator: its own store, identity and settings. ``config`` may be a mapping of field names."""
-    settings = coerce_config(config)
+    # With a state file, the signing key lives beside it (tokens survive restarts; workers share it).
+    settings = with_state_defaults(coerce_config(config))
     app = Flask("mockgraph")
     app.json.sort_keys = False  # type: ignore[attr-defined]
     # Flask enforces the limit before reading; the handler below turns it into Graph's 413.
@@ -53,7 +56,7 @@ def create_app(
     gatekeeper = Gatekeeper(settings)
     app.extensions[EXTENSION_KEY] = EmulatorState(
         config=settings,
-        store=store if store is not None else MemoryStore(),
+        store=store if store is not None else open_store(settings.state_path),
         contracts=shared_contracts(),
         gatekeeper=gatekeeper,
     )
@@ -75,6 +78,8 @@ def create_app(
     app.register_error_handler(Exception, _unexpected)
     # The request journal and fault injection (state.extras "journal" / "faults").
     kit_wiring.install(app)
+    # The admin API (/_mockgraph/health, reset, seed, snapshot, journal, faults).
+    register_admin(app)
     return app
 
 

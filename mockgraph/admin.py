@@ -1,0 +1,160 @@
+"""The admin API under ``/_mockgraph/`` (never a Graph path), answered to loopback callers only.
+
+``GET health``, ``POST reset``, ``POST seed``, ``GET snapshot[?secrets=true]``, ``GET|DELETE journal``,
+``GET|PUT|DELETE faults``. No token is needed: the loopback check is the guard, as for a local database's
+admin socket. Errors are Graph's envelope like everywhere else.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import time
+from typing import Any
+
+from flask import Blueprint, Flask, Response, request
+
+from mockgraph.errors import GraphError
+from mockgraph.http import json_response, no_content, read_json_body
+from mockgraph.snapshot import (
+    DIRECTORY_KINDS,
+    DIRECTORY_TENANT,
+    SNAPSHOT_VERSION,
+    apply_seed,
+    export_state,
+    restore_directory,
+)
+from mockgraph.sqlite_store import SqliteStore
+from mockgraph.state import EmulatorState, current_state, state_of
+
+ADMIN_PREFIX = "/_mockgraph"
+TRUE_WORDS = ("1", "true", "yes")
+
+admin = Blueprint("mockgraph_admin", __name__, url_prefix=ADMIN_PREFIX)
+_STARTED = time.time()
+
+
+class NotLoopback(GraphError):
+    """403 for an admin call from another host."""
+
+    status = 403
+    default_code = "Authorization_RequestDenied"
+    default_message = "The mockgraph admin API answers callers on this machine (loopback) only."
+
+
+class FeatureMissing(GraphError):
+    """501 when the app has no journal or fault injection attached."""
+
+    status = 501
+    default_code = "NotImplemented"
+
+
+def _is_loopback(address: str | None) -> bool:
+    if not address:
+        return False
+    try:
+        return ipaddress.ip_address(address.split("%", 1)[0]).is_loopback
+    except ValueError:
+        return False
+
+
+@admin.before_request
+def _loopback_only() -> None:
+    if not _is_loopback(request.remote_addr):
+        raise NotLoopback(reason=f"admin call from non-loopback address {request.remote_addr}")
+
+
+def _extra(state: EmulatorState, name: str) -> Any:
+    found = state.extras.get(name)
+    if found is None:
+        raise FeatureMissing(f"This emulator has no {name}.", reason=f"state.extras has no {name!r}")
+    return found
+
+
+@admin.get("/health")
+def health() -> Response:
+    state = current_state()
+    return json_response(
+        {
+            "status": "healthy",
+            "store": "sqlite" if isinstance(state.store, SqliteStore) else "memory",
+            "authMode": state.config.auth_mode.value,
+            "snapshotVersion": SNAPSHOT_VERSION,
+            "pid": os.getpid(),
+            "uptimeSeconds": round(time.time() - _STARTED, 3),
+        }
+    )
+
+
+@admin.post("/reset")
+def reset() -> Response:
+    """Forget every Graph object, journal entry and fault rule; the directory (tenants, apps, users) stays."""
+    state = current_state()
+    kept = {kind: state.store.list(DIRECTORY_TENANT, kind) for kind in DIRECTORY_KINDS}
+    state.store.reset()
+    for kind, records in kept.items():
+        for record in records:
+            state.store.insert(DIRECTORY_TENANT, kind, record)
+    for name in ("journal", "faults"):
+        feature = state.extras.get(name)
+        if feature is not None:
+            feature.clear()
+    return no_content()
+
+
+@admin.post("/seed")
+def seed() -> Response:
+    state = current_state()
+    document = read_json_body(state.config.max_body_bytes)
+    counts = apply_seed(
+        document,
+        config=state.config,
+        store=state.store,
+        directory=state.gatekeeper.directory,
+        contracts=state.contracts,
+    )
+    return json_response({"added": counts.to_json()})
+
+
+@admin.get("/snapshot")
+def snapshot() -> Response:
+    state = current_state()
+    secrets = request.args.get("secrets", "").lower() in TRUE_WORDS
+    return json_response(export_state(state.config, state.store, secrets=secrets))
+
+
+@admin.get("/journal")
+def journal() -> Response:
+    return json_response({"value": _extra(current_state(), "journal").export()})
+
+
+@admin.delete("/journal")
+def clear_journal() -> Response:
+    _extra(current_state(), "journal").clear()
+    return no_content()
+
+
+@admin.get("/faults")
+def faults() -> Response:
+    return json_response(_extra(current_state(), "faults").describe())
+
+
+@admin.put("/faults")
+def configure_faults() -> Response:
+    state = current_state()
+    feature = _extra(state, "faults")
+    feature.configure(read_json_body(state.config.max_body_bytes))
+    return json_response(feature.describe())
+
+
+@admin.delete("/faults")
+def clear_faults() -> Response:
+    _extra(current_state(), "faults").clear()
+    return no_content()
+
+
+def register_admin(app: Flask) -> None:
+    """Serve the admin API on ``app`` and register the directory entries its store kept from earlier seeds."""
+    state = state_of(app)
+    restore_directory(state.config, state.store, state.gatekeeper.directory)
+    app.register_blueprint(admin)
