@@ -19,7 +19,10 @@ COLLECTION_PATH = "/beta/identity/apiConnectors"
 
 @contextmanager
 def live_server(app: Flask, *, threads: int = 8) -> Iterator[str]:
-    """Serve ``app`` on waitress (as ``mockgraph serve`` does) on 127.0.0.1, an ephemeral port; yield its base URL."""
+    """Serve ``app`` on waitress (as ``mockgraph serve`` does) on 127.0.0.1, an ephemeral port; yield its base URL.
+
+    Not ``mockgraph.server.MockGraphServer``: handing waitress a bound socket makes it resolve its default
+    ``0.0.0.0`` listen address, which the suite's no-network guard refuses (see tests/conftest.py)."""
     server: Any = create_server(app, host="127.0.0.1", port=0, threads=threads)
 
     def serve() -> None:

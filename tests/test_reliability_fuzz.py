@@ -4,16 +4,17 @@ huge bodies and bad tokens. Never a 5xx, never a non-Graph error body, and a ref
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlencode
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from mockgraph import create_app
+from mockgraph.interceptor import call_app
 from mockgraph.state import state_of
 from mockgraph.strategies import (
     create_bodies,
@@ -164,19 +165,31 @@ def bodies() -> st.SearchStrategy[bytes | None]:
     )
 
 
+@dataclass
+class Answer:
+    status: int
+    content_type: str
+    data: bytes
+
+
 def send(
-    client: FlaskClient, method: str, path: str, query: str, headers: dict[str, str], body: bytes | None
-) -> Any:
-    return client.open(path, method=method, query_string=query, headers=headers, data=body)
+    app: Flask, method: str, path: str, query: str, headers: dict[str, str], body: bytes | None
+) -> Answer:
+    """One request through the app's WSGI callable, as the interceptor sends it (a path may start with
+    ``//``, which Flask's test client would read as a host name)."""
+    url = f"https://graph.microsoft.com{path}" + (f"?{query}" if query else "")
+    status, answer_headers, content = call_app(app, method, url, list(headers.items()), body or b"")
+    content_type = next((value for name, value in answer_headers if name.lower() == "content-type"), "")
+    return Answer(status, content_type, content)
 
 
-def check(app: Flask, method: str, path: str, response: Any, before: Any) -> None:
-    status = response.status_code
+def check(app: Flask, method: str, path: str, response: Answer, before: Any) -> None:
+    status = response.status
     event(f"status {status}")  # --hypothesis-show-statistics shows how deep the fuzzing reached
     assert status < 500, (method, path, status, response.data[:300])
     if status >= 400:
         if method.upper() != "HEAD":
-            problem = graph_error_problem(status, response.headers.get("Content-Type", ""), response.data)
+            problem = graph_error_problem(status, response.content_type, response.data)
             assert problem is None, (method, path, status, problem)
         assert state_of(app).store.dump() == before, f"refused {method} {path} ({status}) changed the store"
     if method.upper() in ("GET", "HEAD", "OPTIONS"):
@@ -226,7 +239,7 @@ def test_arbitrary_requests_get_graph_answers(
         headers[name] = data.draw(printable, label=name)
     body = data.draw(bodies(), label="body")
     before = state_of(app).store.dump()
-    response = send(app.test_client(), method, path, query, headers, body)
+    response = send(app, method, path, query, headers, body)
     check(app, method, path, response, before)
 
 
@@ -284,5 +297,5 @@ def test_operations_with_any_body_and_options_get_graph_answers(
     if body is not None:
         headers["Content-Type"] = "application/json"
     before = state_of(app).store.dump()
-    response = send(app.test_client(), method, path, query, headers, body)
+    response = send(app, method, path, query, headers, body)
     check(app, method, path, response, before)
