@@ -265,8 +265,15 @@ def run_scenario(base: str, secrets: Secrets, seen: Seen) -> None:
         assert response.status_code == 401
         seen.response(label, response)
     call(app_session, "get after", "GET", f"{graph}/{first}")
+    # The admin API's snapshot leaves secrets out unless asked; asked, it has them (which shows the
+    # search below would find a secret wherever one is).
+    seen.response("admin snapshot", requests.get(f"{base}/_mockgraph/snapshot", timeout=30))
+    opted_in = requests.get(f"{base}/_mockgraph/snapshot?secrets=true", timeout=30).text
+    assert secrets.uploaded_pfx_password in opted_in
+    assert secrets.uploaded_pfx_blob in opted_in.replace("\\/", "/")
     call(app_session, "delete", "DELETE", f"{graph}/{first}", status=204)
     call(user_session, "delete (user)", "DELETE", f"{graph}/{second}", status=204)
+    seen.response("admin journal", requests.get(f"{base}/_mockgraph/journal", timeout=30))
 
 
 def test_no_secret_in_any_response_log_line_or_journal_export(
