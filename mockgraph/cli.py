@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "mockgraph.openapi_command",
     "mockgraph.verify_command",
     "mockgraph.simulate_command",
+    "mockgraph.admin_command",
 )
 
 

@@ -56,9 +56,10 @@ class _Waitress:
         self.server.run()
 
     def stop(self) -> None:
-        self.server.close()
-        # Keep-alive channels would keep the loop running: close them and stop the worker threads.
+        # Let running requests finish first: a task that ends after the server's trigger is closed fails.
         self.server.task_dispatcher.shutdown(timeout=JOIN_SECONDS)
+        self.server.close()
+        # Keep-alive channels would keep the loop running: close them too.
         wasyncore.close_all(getattr(self.server, "_map", None) or getattr(self.server, "map", {}))
 
 
