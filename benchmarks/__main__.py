@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 from benchmarks.harness import Figure, Settings
-from benchmarks.report import machine_description, print_figures, write_results
+from benchmarks.report import load_average, machine_description, print_figures, write_results
 
 MODULES = {
     "inprocess": "benchmarks.inprocess",
@@ -33,6 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     settings = Settings(quick=args.quick)
     names = args.only or list(MODULES)
+    load_before = load_average()
     print(machine_description(), flush=True)
     figures: list[Figure] = []
     timings: dict[str, float] = {}
@@ -46,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
         figures.extend(produced)
     if not args.no_write:
         command = " ".join(["python -m benchmarks", *(argv if argv is not None else sys.argv[1:])])
-        write_results(args.output, figures, timings, settings, command.strip())
+        write_results(args.output, figures, timings, settings, command.strip(), load_before)
         print(f"wrote {args.output}")
     return 0
 

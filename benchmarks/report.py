@@ -29,10 +29,19 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
+def load_average() -> str:
+    """The 1-minute load average: other work on the machine skews every figure, so it is printed."""
+    try:
+        return f"{os.getloadavg()[0]:.2f}"
+    except OSError:
+        return "unknown"
+
+
 def machine_description() -> str:
     return (
         f"machine: {cores()} cores, {cpu_model()}; Python {platform.python_version()} "
-        f"({platform.python_implementation()}), {platform.system()} {platform.release()}"
+        f"({platform.python_implementation()}), {platform.system()} {platform.release()}; "
+        f"load average {load_average()}"
     )
 
 
@@ -77,7 +86,12 @@ def print_figures(figures: list[Figure]) -> None:
 
 
 def write_results(
-    path: Path, figures: list[Figure], timings: dict[str, float], settings: Settings, command: str
+    path: Path,
+    figures: list[Figure],
+    timings: dict[str, float],
+    settings: Settings,
+    command: str,
+    load_before: str,
 ) -> None:
     lines = [
         "# Benchmark results",
@@ -88,6 +102,8 @@ def write_results(
         f"- Machine: {cores()} cores, {cpu_model()}",
         f"- Python {platform.python_version()} ({platform.python_implementation()}), "
         f"{platform.system()} {platform.release()}",
+        f"- 1-minute load average: {load_before} before the run, {load_average()} after it "
+        "(above 0.5 or so, other work shared the cores and the figures are noisier)",
         f"- Run time: {sum(timings.values()):.0f} s ("
         + ", ".join(f"{name} {seconds:.0f} s" for name, seconds in timings.items())
         + ")",
