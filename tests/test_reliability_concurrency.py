@@ -7,6 +7,7 @@ from __future__ import annotations
 import random
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -190,8 +191,14 @@ def run_workers(workers: list[Worker]) -> None:
     assert not errors, errors
 
 
-def test_mixed_operations_from_many_threads_lose_nothing() -> None:
-    app = create_app({"connector_limit": 10_000})
+@pytest.fixture(params=["memory", "sqlite"])
+def state_path(request: pytest.FixtureRequest, tmp_path: Path) -> Path | None:
+    """No state file (the in-memory store) or a SQLite state file, as ``mockgraph serve --state`` uses."""
+    return None if request.param == "memory" else tmp_path / "state.db"
+
+
+def test_mixed_operations_from_many_threads_lose_nothing(state_path: Path | None) -> None:
+    app = create_app({"connector_limit": 10_000, "state_path": state_path})
     headers = Tokens(app).headers()
     with live_server(app) as base:
         setup = requests.Session()
@@ -232,8 +239,8 @@ def test_mixed_operations_from_many_threads_lose_nothing() -> None:
 
 
 @pytest.mark.parametrize("limit", [20, 7])
-def test_concurrent_creates_never_pass_the_connector_limit(limit: int) -> None:
-    app = create_app({"connector_limit": limit})
+def test_concurrent_creates_never_pass_the_connector_limit(limit: int, state_path: Path | None) -> None:
+    app = create_app({"connector_limit": limit, "state_path": state_path})
     headers = Tokens(app).headers()
     statuses: list[int] = []
     bodies: list[tuple[int, str, bytes]] = []
