@@ -15,7 +15,7 @@ from urllib.parse import quote, quote_plus
 import pytest
 import requests
 
-from mockgraph import create_app, make_pkcs12
+from mockgraph import create_app, make_pkcs12, request_log
 from mockgraph.config import (
     DEFAULT_TENANT_ID,
     EXTERNAL_ID_USER_FLOW_ADMINISTRATOR,
@@ -281,6 +281,7 @@ def test_no_secret_in_any_response_log_line_or_journal_export(
 ) -> None:
     secrets = Secrets()
     app = create_app(config(secrets))
+    request_log.install(app)  # the request log ``mockgraph serve`` writes, one line per request
     seen = Seen()
     with live_server(app) as base:
         run_scenario(base, secrets, seen)
@@ -289,6 +290,8 @@ def test_no_secret_in_any_response_log_line_or_journal_export(
     seen.texts.append(("journal export", json.dumps(journal.export(), ensure_ascii=False)))
     seen.texts.append(("journal descriptions", "\n".join(entry.describe() for entry in journal.entries())))
     seen.texts.extend(("log", line) for line in every_log_line.lines)
+    request_lines = [line for line in every_log_line.lines if line.startswith(request_log.LOGGER_NAME)]
+    assert len(request_lines) >= 25  # the request log was captured too
     out, err = capfd.readouterr()
     seen.texts += [("stdout", out), ("stderr", err)]
 
