@@ -54,7 +54,7 @@ def test_toml_env_and_flags_in_order(tmp_path: Path) -> None:
         DEFAULT_TENANT_ID,
         "7e7e0000-0000-4000-8000-000000000002",
     ]
-    assert [a.client_id for a in config.apps][0] == DEFAULT_CLIENT_ID
+    assert config.apps[0].client_id == DEFAULT_CLIENT_ID
     assert config.apps[1].application_permissions == ("APIConnectors.Read.All",)
     assert config.signing_key_path == tmp_path / "data" / "mockgraph-signing-key.pem"
     assert from_file.effective_tls_dir() == tmp_path / "data" / "mockgraph-tls"
