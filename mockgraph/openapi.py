@@ -1,18 +1,22 @@
 """The OpenAPI 3.1 description of what the emulator serves, built from the JSON-Schema contracts.
 
-Paths, operation ids and parameters are those of Microsoft's official description (every official
-parameter is listed, even those the emulator refuses: their description says which values get a 400);
-bodies and responses use the stricter schemas of ``contracts/``. Served at ``/_mockgraph/openapi.json``.
+Connector paths, operation ids and parameters are those of Microsoft's official description (every official
+parameter is listed, even those the emulator refuses: their description says which values get a 400); the
+user-flow operations come from ``mockgraph.openapi_userflows``. Bodies and responses use the stricter schemas of
+``contracts/``. Served at ``/_mockgraph/openapi.json``.
 """
 
 from __future__ import annotations
 
 import copy
+from functools import partial
 from typing import Any
 
 from flask import Flask, Response, json
 
+from mockgraph import openapi_userflows
 from mockgraph.contracts import Contracts, shared_contracts
+from mockgraph.openapi_parts import array_of, json_body, operation, query_parameter, ref
 from mockgraph.operations import Operation
 
 OPENAPI_PATH = "/_mockgraph/openapi.json"
@@ -20,59 +24,37 @@ COLLECTION = "/identity/apiConnectors"
 ITEM = "/identity/apiConnectors/{identityApiConnector-id}"
 UPLOAD = "/identity/apiConnectors/{identityApiConnector-id}/microsoft.graph.uploadClientCertificate"
 COUNT = "/identity/apiConnectors/$count"
-ERROR_RESPONSES = {
-    "400": "Bad request: a path, query option or body Graph does not accept.",
-    "401": "Missing or invalid access token.",
-    "403": "The token lacks the permission or directory role the operation needs.",
-}
+NO_CONNECTOR = (("404", "No connector with this id in the caller's tenant."),)
+TAG = "identity.identityApiConnector"
 PROPERTY_NAMES = ["id", "authenticationConfiguration", "displayName", "targetUrl"]
 
 
-def _array_of(values: list[str]) -> dict[str, Any]:
-    return {"uniqueItems": True, "type": "array", "items": {"enum": values, "type": "string"}}
-
-
-def _query(name: str, description: str, schema: dict[str, Any], refused: str | None = None) -> dict[str, Any]:
-    parameter: dict[str, Any] = {
-        "name": name,
-        "in": "query",
-        "description": description,
-        "style": "form",
-        "explode": False,
-        "schema": schema,
-    }
-    if refused:
-        parameter["description"] = f"{description}. mockgraph answers 400 for {refused}."
-        parameter["x-mockgraph-refuses"] = refused
-    return parameter
-
-
 PARAMETERS: dict[str, dict[str, Any]] = {
-    "top": _query(
+    "top": query_parameter(
         "$top", "Show only the first n items", {"minimum": 0, "type": "integer"}, "0 and values above 999"
     ),
-    "skip": _query("$skip", "Skip the first n items", {"minimum": 0, "type": "integer"}),
-    "search": _query(
+    "skip": query_parameter("$skip", "Skip the first n items", {"minimum": 0, "type": "integer"}),
+    "search": query_parameter(
         "$search",
         "Search items by search phrases",
         {"type": "string"},
         "every value ($search is not supported)",
     ),
-    "filter": _query(
+    "filter": query_parameter(
         "$filter",
         "Filter items by property values",
         {"type": "string"},
         "anything but eq, ne and startswith on id, displayName and targetUrl (with and, or, parentheses)",
     ),
-    "count": _query("$count", "Include count of items", {"type": "boolean"}),
-    "orderby": _query(
+    "count": query_parameter("$count", "Include count of items", {"type": "boolean"}),
+    "orderby": query_parameter(
         "$orderby",
         "Order items by property values",
-        _array_of([f"{name}{suffix}" for name in PROPERTY_NAMES for suffix in ("", " desc")]),
+        array_of([f"{name}{suffix}" for name in PROPERTY_NAMES for suffix in ("", " desc")]),
         "ordering by authenticationConfiguration",
     ),
-    "select": _query("$select", "Select properties to be returned", _array_of(PROPERTY_NAMES)),
-    "expand": _query("$expand", "Expand related entities", _array_of(["*"])),
+    "select": query_parameter("$select", "Select properties to be returned", array_of(PROPERTY_NAMES)),
+    "expand": query_parameter("$expand", "Expand related entities", array_of(["*"])),
     "id": {
         "name": "identityApiConnector-id",
         "in": "path",
@@ -92,66 +74,21 @@ PARAMETERS: dict[str, dict[str, Any]] = {
 }
 
 
-def _ref(kind: str, name: str) -> dict[str, str]:
-    return {"$ref": f"#/components/{kind}/{name}"}
-
-
-def _json(schema_name: str, description: str) -> dict[str, Any]:
-    return {
-        "description": description,
-        "content": {"application/json": {"schema": _ref("schemas", schema_name)}},
-    }
-
-
-def _operation(
-    operation: Operation,
-    summary: str,
-    success: tuple[str, dict[str, Any]],
-    *,
-    parameters: tuple[str, ...] = (),
-    body: str | None = None,
-    not_found: bool = False,
-) -> dict[str, Any]:
-    refusals = dict(ERROR_RESPONSES)
-    if not_found:
-        refusals["404"] = "No connector with this id in the caller's tenant."
-    if body is not None:
-        refusals["413"] = "The body is over the size limit."
-        refusals["415"] = "The body is not sent as application/json."
-    responses: dict[str, Any] = {success[0]: success[1]}
-    for status, text in sorted(refusals.items()):
-        responses[status] = {
-            "description": text,
-            "content": {"application/json": {"schema": _ref("schemas", "odataError")}},
-        }
-    responses["default"] = _ref("responses", "error")
-    document: dict[str, Any] = {
-        "tags": ["identity.identityApiConnector"],
-        "summary": summary,
-        "operationId": operation.value,
-        "parameters": [_ref("parameters", name) for name in parameters],
-        "responses": responses,
-    }
-    if body is not None:
-        document["requestBody"] = {
-            "required": True,
-            "content": {"application/json": {"schema": _ref("schemas", body)}},
-        }
-    return document
+_connector_operation = partial(operation, tag=TAG)
 
 
 def _paths() -> dict[str, Any]:
-    entity = _json("identityApiConnector", "The connector (only the $select-ed properties when given)")
-    full = _json("identityApiConnectorFull", "The connector")
+    entity = json_body("identityApiConnector", "The connector (only the $select-ed properties when given)")
+    full = json_body("identityApiConnectorFull", "The connector")
     return {
         COLLECTION: {
-            "get": _operation(
+            "get": _connector_operation(
                 Operation.LIST_CONNECTORS,
                 "List identityApiConnectors",
-                ("200", _json("identityApiConnectorCollectionResponse", "Retrieved collection")),
+                ("200", json_body("identityApiConnectorCollectionResponse", "Retrieved collection")),
                 parameters=("top", "skip", "search", "filter", "count", "orderby", "select", "expand"),
             ),
-            "post": _operation(
+            "post": _connector_operation(
                 Operation.CREATE_CONNECTOR,
                 "Create identityApiConnector",
                 ("201", full),
@@ -159,41 +96,41 @@ def _paths() -> dict[str, Any]:
             ),
         },
         ITEM: {
-            "parameters": [_ref("parameters", "id")],
-            "get": _operation(
+            "parameters": [ref("parameters", "id")],
+            "get": _connector_operation(
                 Operation.GET_CONNECTOR,
                 "Get identityApiConnector",
                 ("200", entity),
                 parameters=("select", "expand"),
-                not_found=True,
+                refusals=NO_CONNECTOR,
             ),
-            "patch": _operation(
+            "patch": _connector_operation(
                 Operation.UPDATE_CONNECTOR,
                 "Update identityApiConnector",
                 ("204", {"description": "Success (no body)"}),
                 body="identityApiConnectorUpdate",
-                not_found=True,
+                refusals=NO_CONNECTOR,
             ),
-            "delete": _operation(
+            "delete": _connector_operation(
                 Operation.DELETE_CONNECTOR,
                 "Delete identityApiConnector",
                 ("204", {"description": "Success (no body)"}),
                 parameters=("ifMatch",),
-                not_found=True,
+                refusals=NO_CONNECTOR,
             ),
         },
         UPLOAD: {
-            "parameters": [_ref("parameters", "id")],
-            "post": _operation(
+            "parameters": [ref("parameters", "id")],
+            "post": _connector_operation(
                 Operation.UPLOAD_CERTIFICATE,
                 "Invoke action uploadClientCertificate",
                 ("200", full),
                 body="uploadClientCertificate",
-                not_found=True,
+                refusals=NO_CONNECTOR,
             ),
         },
         COUNT: {
-            "get": _operation(
+            "get": _connector_operation(
                 Operation.COUNT_CONNECTORS,
                 "Get the number of the resource",
                 (
@@ -206,6 +143,7 @@ def _paths() -> dict[str, Any]:
                 parameters=("search", "filter"),
             )
         },
+        **openapi_userflows.paths(),
     }
 
 
@@ -242,23 +180,28 @@ def build_openapi(contracts: Contracts | None = None) -> dict[str, Any]:
     from mockgraph import __version__
 
     roots = [
-        "identityApiConnector",
-        "identityApiConnectorFull",
-        "identityApiConnectorCollectionResponse",
-        "identityApiConnectorCreate",
-        "identityApiConnectorUpdate",
-        "uploadClientCertificate",
-        "odataError",
+        *("identityApiConnector", "identityApiConnectorCollectionResponse", "identityApiConnectorCreate"),
+        *(
+            "identityApiConnectorUpdate",
+            "uploadClientCertificate",
+            "odataError",
+            *openapi_userflows.CONTRACTS,
+        ),
     ]
+    parameters = {
+        **PARAMETERS,
+        **openapi_userflows.parameters(),
+    }
     return {
         "openapi": "3.1.0",
         "info": {
-            "title": "mockgraph: Microsoft Graph identityApiConnector",
+            "title": "mockgraph: Microsoft Graph identityApiConnector and user flows",
             "version": __version__,
             "description": (
                 "What the mockgraph emulator serves under /beta and /v1.0. Paths, operation ids and parameters "
                 "follow Microsoft's official description; schemas are mockgraph's contracts. The short action path "
-                "/identity/apiConnectors/{id}/uploadClientCertificate is accepted as well."
+                "/identity/apiConnectors/{id}/uploadClientCertificate is accepted as well. The user-flow paths "
+                "(b2xUserFlows, and on beta b2cUserFlows) follow Graph's navigation and naming style."
             ),
         },
         "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
@@ -269,10 +212,10 @@ def build_openapi(contracts: Contracts | None = None) -> dict[str, Any]:
             "responses": {
                 "error": {
                     "description": "error",
-                    "content": {"application/json": {"schema": _ref("schemas", "odataError")}},
+                    "content": {"application/json": {"schema": ref("schemas", "odataError")}},
                 }
             },
-            "parameters": PARAMETERS,
+            "parameters": parameters,
             "securitySchemes": {
                 "azureaadv2": {
                     "type": "oauth2",

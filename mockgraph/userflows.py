@@ -6,6 +6,7 @@ connector domain's job (``mockgraph.connectors.render``), so secrets stay masked
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -195,7 +196,10 @@ def new_record(
             "The user flow name may contain only letters, digits, '-' and '_' (at most 128 characters).",
             reason="user-flow name has other characters",
         )
-    version = float(body["userFlowTypeVersion"])
+    try:
+        version = float(body["userFlowTypeVersion"])
+    except OverflowError:  # a JSON integer beyond float range: no version the service knows, like 1e400 (inf)
+        version = math.inf
     check_type_version(kind, body["userFlowType"], version)
     record: Record = {
         "id": kind.prefix + name,
