@@ -80,3 +80,62 @@ def test_an_untrusted_ca_is_refused(https_server: ServeProcess, tmp_path: Path) 
 
     with pytest.raises(requests.exceptions.SSLError):
         requests.get(f"{https_server.url}/_mockgraph/health", timeout=10)
+
+
+def test_msgraph_beta_sdk_over_https(https_server: ServeProcess) -> None:
+    """The README's recipe: the SDK's adapter pointed at the server, trusting its CA for both token and Graph."""
+    import asyncio
+
+    import httpx
+    from azure.identity.aio import ClientSecretCredential as AsyncClientSecretCredential
+    from kiota_authentication_azure.azure_identity_authentication_provider import (
+        AzureIdentityAuthenticationProvider,
+    )
+    from msgraph_beta import GraphRequestAdapter, GraphServiceClient
+    from msgraph_core import GraphClientFactory
+
+    seeded = https_server.admin(
+        "POST",
+        "seed",
+        json={
+            "connectors": [
+                {
+                    "displayName": "SDK over https",
+                    "targetUrl": "https://api.example.com/x",
+                    "authenticationConfiguration": {
+                        "@odata.type": "#microsoft.graph.basicAuthentication",
+                        "username": "u",
+                        "password": "p",
+                    },
+                }
+            ]
+        },
+    )
+    assert seeded.status_code == 200
+
+    async def names() -> list[str]:
+        credential = AsyncClientSecretCredential(
+            DEFAULT_TENANT_ID,
+            DEFAULT_CLIENT_ID,
+            DEFAULT_CLIENT_SECRET,
+            authority=https_server.url,
+            disable_instance_discovery=True,
+            connection_verify=https_server.ca_file,
+        )
+        auth = AzureIdentityAuthenticationProvider(
+            credential, scopes=[GRAPH_SCOPE], allowed_hosts=["127.0.0.1"]
+        )
+        http_client = GraphClientFactory.create_with_default_middleware(
+            client=httpx.AsyncClient(verify=str(https_server.ca_file))
+        )
+        adapter = GraphRequestAdapter(auth, http_client)
+        adapter.base_url = f"{https_server.url}/beta"
+        try:
+            page = await GraphServiceClient(request_adapter=adapter).identity.api_connectors.get()
+        finally:
+            await credential.close()
+            await http_client.aclose()
+        assert page is not None
+        return [c.display_name or "" for c in page.value or []]
+
+    assert "SDK over https" in asyncio.run(names())
