@@ -26,7 +26,9 @@ from benchmarks.load import (
 from mockgraph.config import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT_ID
 
 NAME = "serve"
-TITLE = "4. mockgraph serve on loopback (waitress, 8 threads; load: 4 keep-alive client threads)"
+TITLE = (
+    "4. mockgraph serve on loopback (waitress, 8 threads, request log on; load: 4 keep-alive client threads)"
+)
 TARGET_THROUGHPUT_RATIO = 0.6
 THREADS = 4
 CAP_SECONDS = 20.0
@@ -85,20 +87,21 @@ def figures_for(operation: str, emulator: list[LoadResult], bare: list[LoadResul
 def run(settings: Settings) -> list[Figure]:
     runs = settings.repeats(5)
     per_thread = settings.size(400, 100)
-    with ServerProcess(mockgraph_server_command()) as emulator, ServerProcess(bare_server_command()) as bare:
-        token = fetch_token(emulator, DEFAULT_TENANT_ID, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET)
-        headers = {"Authorization": f"Bearer {token}"}
-        emulator_ids, bare_ids = seed(emulator, headers), seed(bare, {})
-        gets = compare(
-            runs, per_thread, (emulator, get_worker(headers, emulator_ids)), (bare, get_worker({}, bare_ids))
-        )
-        # Make room: the create workload keeps at most one connector per thread alive at a time.
-        for server, ids, sent in ((emulator, emulator_ids, headers), (bare, bare_ids, {})):
-            connection = server.connection()
-            for object_id in ids:
-                _call(connection, "DELETE", f"{COLLECTION}/{object_id}", sent)
-            connection.close()
-        creates = compare(
-            runs, per_thread // 2, (emulator, create_worker(headers)), (bare, create_worker({}))
-        )
-    return [*figures_for("get", *gets), *figures_for("create (+ delete, untimed)", *creates)]
+    figures: list[Figure] = []
+    for request_log, suffix in ((True, ""), (False, " (request log off)")):
+        with (
+            ServerProcess(mockgraph_server_command(request_log=request_log)) as emulator,
+            ServerProcess(bare_server_command()) as bare,
+        ):
+            token = fetch_token(emulator, DEFAULT_TENANT_ID, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET)
+            headers = {"Authorization": f"Bearer {token}"}
+            emulator_ids, bare_ids = seed(emulator, headers), seed(bare, {})
+            gets = compare(
+                runs,
+                per_thread,
+                (emulator, get_worker(headers, emulator_ids)),
+                (bare, get_worker({}, bare_ids)),
+            )
+            creates = compare(runs, per_thread, (emulator, create_worker(headers)), (bare, create_worker({})))
+        figures += [*figures_for(f"get{suffix}", *gets), *figures_for(f"create{suffix}", *creates)]
+    return figures
