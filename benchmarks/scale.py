@@ -13,10 +13,13 @@ import json
 import random
 import subprocess
 import sys
+import tempfile
 import time
 import tracemalloc
 from pathlib import Path
 from typing import Any
+
+from flask import Flask
 
 from benchmarks.harness import Figure, Settings, median_of
 from benchmarks.lifecycle import create_body
@@ -78,15 +81,48 @@ def _rss_growth(total: int) -> int:
     return rss_bytes() - before
 
 
-def measure(total: int, samples: int) -> dict[str, float]:
+def sample_tenants(total: int) -> list[str]:
     tenant_count = -(-total // PER_TENANT)
     picked = random.Random(total).sample(range(tenant_count), min(SAMPLED_TENANTS, tenant_count))
-    sampled = [tenant_id(index) for index in picked]
-    config = MockGraphConfig(
-        tenants=(*default_tenants(), *(Tenant(t) for t in sampled if t != DEFAULT_TENANT_ID))
-    )
+    return [tenant_id(index) for index in picked]
+
+
+def config_for(sampled: list[str], state_path: Path | None = None) -> MockGraphConfig:
+    tenants = (*default_tenants(), *(Tenant(t) for t in sampled if t != DEFAULT_TENANT_ID))
+    return MockGraphConfig(tenants=tenants, state_path=state_path)
+
+
+def latencies(app: Flask, kept: dict[str, list[str]], samples: int) -> dict[str, float]:
+    """Median get and list seconds over the sampled tenants' connectors, each with its tenant's token."""
+    client = app.test_client()
+    headers = {t: Tokens(app, tenant_id=t).headers() for t in kept}
+    targets = [(t, object_id) for t in kept for object_id in kept[t]]
+    random.Random(0).shuffle(targets)
+    for tenant in kept:  # warm-up: the first verification of each token
+        client.get("/beta/identity/apiConnectors", headers=headers[tenant])
+    gets: list[float] = []
+    for tenant, object_id in (targets * (samples // len(targets) + 1))[:samples]:
+        started = time.perf_counter()
+        response = client.get(f"/beta/identity/apiConnectors/{object_id}", headers=headers[tenant])
+        gets.append(time.perf_counter() - started)
+        assert response.status_code == 200, response.get_json()
+    lists: list[float] = []
+    tenants = sorted(kept)
+    for index in range(samples // 4):
+        tenant = tenants[index % len(tenants)]
+        started = time.perf_counter()
+        response = client.get("/beta/identity/apiConnectors", headers=headers[tenant])
+        lists.append(time.perf_counter() - started)
+        assert response.status_code == 200
+        assert len(response.get_json()["value"]) == len(kept[tenant])
+    return {"get": median_of(gets), "list": median_of(lists)}
+
+
+def measure(total: int, samples: int) -> dict[str, float]:
+    """The in-memory store: latencies, traced memory and RSS growth per connector."""
+    sampled = sample_tenants(total)
     rss_growth = rss_growth_per_connector(total)
-    app = create_app(config)
+    app = create_app(config_for(sampled))
     # Traced from before the records exist to after the seed is dropped: what the store retains.
     tracemalloc.start()
     before, _ = tracemalloc.get_traced_memory()
@@ -98,48 +134,43 @@ def measure(total: int, samples: int) -> dict[str, float]:
     gc.collect()
     after, _ = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    client = app.test_client()
-    headers = {t: Tokens(app, tenant_id=t).headers() for t in sampled}
-    targets = [(t, object_id) for t in sampled for object_id in kept[t]]
-    random.Random(0).shuffle(targets)
-    for tenant in sampled:  # warm-up: the first verification of each token
-        client.get("/beta/identity/apiConnectors", headers=headers[tenant])
-    gets: list[float] = []
-    for tenant, object_id in (targets * (samples // len(targets) + 1))[:samples]:
-        started = time.perf_counter()
-        response = client.get(f"/beta/identity/apiConnectors/{object_id}", headers=headers[tenant])
-        gets.append(time.perf_counter() - started)
-        assert response.status_code == 200, response.get_json()
-    lists: list[float] = []
-    for index in range(samples // 4):
-        tenant = sampled[index % len(sampled)]
-        started = time.perf_counter()
-        response = client.get("/beta/identity/apiConnectors", headers=headers[tenant])
-        lists.append(time.perf_counter() - started)
-        assert response.status_code == 200
-        assert len(response.get_json()["value"]) == len(kept[tenant])
     return {
-        "get": median_of(gets),
-        "list": median_of(lists),
+        **latencies(app, kept, samples),
         "traced_per_connector": (after - before) / total,
         "rss_per_connector": rss_growth,
         "json_bytes": len(record_json),
     }
 
 
+def measure_sqlite(total: int, samples: int) -> dict[str, float]:
+    """The SQLite state file (``mockgraph serve --state``): latencies and file size per connector."""
+    sampled = sample_tenants(total)
+    with tempfile.TemporaryDirectory() as folder:
+        state = Path(folder) / "state.db"
+        app = create_app(config_for(sampled, state))
+        seeded = snapshot(total)
+        kept = {t: [record["id"] for record in seeded[t][COLLECTION]] for t in sampled}
+        state_of(app).store.load(seeded)
+        del seeded
+        on_disk = sum(path.stat().st_size for path in Path(folder).glob("state.db*"))
+        return {**latencies(app, kept, samples), "disk_per_connector": on_disk / total}
+
+
 def run(settings: Settings) -> list[Figure]:
     sizes = [10, 1_000, settings.size(100_000, 10_000)]
     samples = settings.size(600, 200)
     results = {size: measure(size, samples) for size in sizes}
-    base = results[sizes[0]]
+    on_file = {size: measure_sqlite(size, samples) for size in sizes}
+    base, file_base = results[sizes[0]], on_file[sizes[0]]
     figures: list[Figure] = []
     for size in sizes:
-        result = results[size]
+        result, filed = results[size], on_file[size]
+        listed = f"a tenant's {min(size, PER_TENANT)}"
         figures += [
             Figure(TITLE, f"get @ {size:,} connectors", "s", result["get"], "get @ 10", base["get"]),
             Figure(
                 TITLE,
-                f"list (a tenant's {min(size, PER_TENANT)}) @ {size:,} connectors",
+                f"list ({listed}) @ {size:,} connectors",
                 "s",
                 result["list"],
                 "list @ 10",
@@ -153,6 +184,25 @@ def run(settings: Settings) -> list[Figure]:
                 "its JSON text",
                 result["json_bytes"],
                 note=f"RSS growth per connector: {result['rss_per_connector']:.0f} B" if size >= 1000 else "",
+            ),
+            Figure(
+                TITLE, f"SQLite state: get @ {size:,}", "s", filed["get"], "SQLite get @ 10", file_base["get"]
+            ),
+            Figure(
+                TITLE,
+                f"SQLite state: list ({listed}) @ {size:,}",
+                "s",
+                filed["list"],
+                "SQLite list @ 10",
+                file_base["list"],
+            ),
+            Figure(
+                TITLE,
+                f"SQLite state: file bytes per connector @ {size:,}",
+                "B",
+                filed["disk_per_connector"],
+                "its JSON text",
+                result["json_bytes"],
             ),
         ]
     return figures
