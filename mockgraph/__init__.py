@@ -47,6 +47,8 @@ if TYPE_CHECKING:
         assert_requests_match_contracts,
         check_requests,
     )
+    from mockgraph.server import MockGraphServer
+    from mockgraph.settings import ConfigError, ServeSettings, load_settings
     from mockgraph.signup import (
         FailureKind,
         Outcome,
@@ -56,12 +58,21 @@ if TYPE_CHECKING:
         Simulator,
         try_connector,
     )
+    from mockgraph.snapshot import apply_seed, export_state
+    from mockgraph.sqlite_store import SqliteStore
     from mockgraph.store import MemoryStore, Store
 
 __version__ = "0.1.0"
 
 # Where each public name lives.
 _EXPORTS: dict[str, str] = {
+    "MockGraphServer": "mockgraph.server",
+    "SqliteStore": "mockgraph.sqlite_store",
+    "ServeSettings": "mockgraph.settings",
+    "load_settings": "mockgraph.settings",
+    "ConfigError": "mockgraph.settings",
+    "export_state": "mockgraph.snapshot",
+    "apply_seed": "mockgraph.snapshot",
     "GraphMock": "mockgraph.interceptor",
     "Simulator": "mockgraph.signup",
     "SignUpUser": "mockgraph.signup",
@@ -117,6 +128,7 @@ __all__ = [
     "BadRequest",
     "BadToken",
     "CertificateFacts",
+    "ConfigError",
     "ContractViolation",
     "FailureKind",
     "Faults",
@@ -132,22 +144,28 @@ __all__ = [
     "MemoryStore",
     "MissingApplicationPermission",
     "MockGraphConfig",
+    "MockGraphServer",
     "Operation",
     "Outcome",
     "OutcomeKind",
     "Principal",
     "ResourceNotFound",
+    "ServeSettings",
     "SignUpResult",
     "SignUpUser",
     "Simulator",
+    "SqliteStore",
     "Store",
     "Tenant",
     "TokenFactory",
     "UserAccount",
     "__version__",
+    "apply_seed",
     "assert_requests_match_contracts",
     "check_requests",
     "create_app",
+    "export_state",
+    "load_settings",
     "make_pkcs12",
     "mint_token",
     "read_pkcs12",
