@@ -175,6 +175,7 @@ def apply_seed(
     restore_directory(config, store, scratch)
     _register(entries, scratch.add_tenant, scratch.add_app, scratch.add_user)
     rows = _records(document, contracts, directory.default_tenant_id.lower())
+    _check_connector_limit(rows, store, config.connector_limit)
     _register(entries, directory.add_tenant, directory.add_app, directory.add_user)
     for kind, listed in entries.items():
         for entry in listed:
@@ -183,6 +184,20 @@ def apply_seed(
     for tenant, collection, record in rows:
         store.insert(tenant, collection, record, limit=limit if collection == connectors.COLLECTION else None)
     return SeedCounts(len(entries["tenants"]), len(entries["apps"]), len(entries["users"]), len(rows))
+
+
+def _check_connector_limit(rows: list[tuple[str, str, Record]], store: Store, limit: int) -> None:
+    # Checked before the first write, so a seed over the limit adds nothing rather than a part.
+    added: dict[str, int] = {}
+    for tenant, collection, _ in rows:
+        if collection == connectors.COLLECTION:
+            added[tenant] = added.get(tenant, 0) + 1
+    for tenant, count in sorted(added.items()):
+        held = store.count(tenant, connectors.COLLECTION)
+        if held + count > limit:
+            raise InvalidSeed(
+                f"the seed adds {count} connectors to tenant {tenant}, which holds {held}; the limit is {limit}"
+            )
 
 
 def _register(

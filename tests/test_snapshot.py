@@ -73,3 +73,30 @@ def test_seed_with_tenant_keys_and_raw_records() -> None:
 def test_unknown_properties_in_entries_are_refused() -> None:
     with pytest.raises(InvalidSeed, match="unknown property 'shoeSize'"):
         _seed(create_app(), {"users": [{**USER, "shoeSize": 9}]})
+
+
+def test_a_seed_over_the_connector_limit_adds_nothing() -> None:
+    app = create_app({"connector_limit": 3})
+    store = state_of(app).store
+    body = {
+        "displayName": "seeded",
+        "targetUrl": "https://seeded.example/api",
+        "authenticationConfiguration": {
+            "@odata.type": "#microsoft.graph.basicAuthentication",
+            "username": "u",
+            "password": "p",
+        },
+    }
+    _seed(app, {"version": 1, "connectors": [body, body]})
+    before = store.dump()
+    with pytest.raises(InvalidSeed, match="limit is 3"):
+        _seed(
+            app,
+            {
+                "version": 1,
+                "tenants": [{"tenantId": "5eed7e7e-0000-4000-8000-00000000000a"}],
+                "connectors": {DEFAULT_TENANT_ID: [body, body]},
+            },
+        )
+    assert store.dump() == before
+    assert state_of(app).gatekeeper.directory.tenant("5eed7e7e-0000-4000-8000-00000000000a") is None
