@@ -1,7 +1,7 @@
 """The admin API under ``/_mockgraph/`` (never a Graph path), answered to loopback callers only.
 
 ``GET health``, ``POST reset``, ``POST seed``, ``GET snapshot[?secrets=true]``, ``GET|DELETE journal``,
-``GET|PUT|DELETE faults``. No token is needed: the loopback check is the guard, as for a local database's
+``GET|PUT|DELETE faults``, ``POST token`` (mint with this server's key, for ``mockgraph token --url``). No token is needed: the loopback check is the guard, as for a local database's
 admin socket. Errors are Graph's envelope like everywhere else.
 """
 
@@ -14,8 +14,9 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, request
 
-from mockgraph.errors import GraphError
+from mockgraph.errors import BadRequest, GraphError
 from mockgraph.http import json_response, no_content, read_json_body
+from mockgraph.identity.tokens import BadToken
 from mockgraph.snapshot import (
     DIRECTORY_KINDS,
     DIRECTORY_TENANT,
@@ -151,6 +152,57 @@ def configure_faults() -> Response:
 def clear_faults() -> Response:
     _extra(current_state(), "faults").clear()
     return no_content()
+
+
+TOKEN_STRING_OPTIONS = {"tenantId": "tenant_id", "kind": "kind", "appId": "app_id", "objectId": "object_id"}
+TOKEN_LIST_OPTIONS = {"roles": "roles", "scp": "scp", "wids": "wids"}
+
+
+def _token_options(spec: dict[str, Any]) -> tuple[dict[str, Any], BadToken | None]:
+    """Keyword options for the token factory from a JSON request; Graph's 400 for anything else."""
+    known = {*TOKEN_STRING_OPTIONS, *TOKEN_LIST_OPTIONS, "lifetime", "bad"}
+    for name in spec:
+        if name not in known:
+            raise BadRequest(f"Unknown token option '{name}'.", reason=f"token option {name!r}")
+    options: dict[str, Any] = {}
+    for name, keyword in TOKEN_STRING_OPTIONS.items():
+        if name in spec:
+            if not isinstance(spec[name], str) or (name == "kind" and spec[name] not in ("app", "user")):
+                raise BadRequest(f"The token option '{name}' is not valid.", reason=f"token option {name}")
+            options[keyword] = spec[name]
+    for name, keyword in TOKEN_LIST_OPTIONS.items():
+        if name in spec:
+            if not isinstance(spec[name], list) or not all(isinstance(v, str) for v in spec[name]):
+                raise BadRequest(
+                    f"The token option '{name}' must be a list of strings.", reason=f"token {name}"
+                )
+            options[keyword] = spec[name]
+    if "lifetime" in spec:
+        lifetime = spec["lifetime"]
+        if not isinstance(lifetime, int) or isinstance(lifetime, bool) or not 0 < lifetime <= 86_400:
+            raise BadRequest(
+                "The token option 'lifetime' must be 1 to 86400 seconds.", reason="token lifetime"
+            )
+        options["lifetime"] = lifetime
+    bad = None
+    if "bad" in spec:
+        try:
+            bad = BadToken(spec["bad"])
+        except ValueError:
+            raise BadRequest(
+                f"The token option 'bad' must be one of {', '.join(k.value for k in BadToken)}."
+            ) from None
+    return options, bad
+
+
+@admin.post("/token")
+def token() -> Response:
+    """An access token signed with this server's key, so a token made from a shell is accepted here."""
+    state = current_state()
+    options, bad = _token_options(read_json_body(state.config.max_body_bytes))
+    factory = state.gatekeeper.tokens
+    value = factory.mint(**options) if bad is None else factory.mint_bad(bad, **options)
+    return json_response({"token_type": "Bearer", "access_token": value})
 
 
 def register_admin(app: Flask) -> None:

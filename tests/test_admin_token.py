@@ -1,0 +1,103 @@
+"""Tokens minted by a running server's key: ``POST /_mockgraph/token`` and ``mockgraph token --url``."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import jwt
+import pytest
+import requests
+
+from mockgraph import create_app
+from mockgraph.live import LiveServer
+
+
+@pytest.fixture
+def server() -> Iterator[LiveServer]:
+    live = LiveServer(create_app()).start()  # enforce: tokens must really verify
+    try:
+        yield live
+    finally:
+        live.stop()
+
+
+def cli_token(server: LiveServer, *options: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "mockgraph", "token", "--url", server.url_for("/").rstrip("/"), *options]
+    return subprocess.run(command, capture_output=True, text=True, timeout=60)
+
+
+def test_cli_token_from_a_running_server_is_accepted_by_it(server: LiveServer) -> None:
+    result = cli_token(server)
+    assert result.returncode == 0, result.stderr
+    token = result.stdout.strip()
+    response = requests.get(
+        server.url_for("/beta/identity/apiConnectors"),
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=10,
+    )
+    assert response.status_code == 200
+
+
+def test_cli_token_claims_reach_the_decisions(server: LiveServer) -> None:
+    reader = cli_token(server, "--role", "APIConnectors.Read.All").stdout.strip()
+    assert jwt.decode(reader, options={"verify_signature": False})["roles"] == ["APIConnectors.Read.All"]
+    headers = {"Authorization": f"Bearer {reader}"}
+    assert (
+        requests.get(server.url_for("/beta/identity/apiConnectors"), headers=headers, timeout=10).status_code
+        == 200
+    )
+    refused = requests.post(
+        server.url_for("/beta/identity/apiConnectors"), json={}, headers=headers, timeout=10
+    )
+    assert refused.status_code == 403
+    assert refused.json()["error"]["code"] == "AADB2C"
+    expired = cli_token(server, "--bad", "expired").stdout.strip()
+    answer = requests.get(
+        server.url_for("/beta/identity/apiConnectors"),
+        headers={"Authorization": f"Bearer {expired}"},
+        timeout=10,
+    )
+    assert answer.status_code == 401
+    assert answer.json()["error"]["message"] == "Lifetime validation failed, the token is expired."
+
+
+def test_a_token_minted_in_another_process_without_the_server_is_refused(server: LiveServer) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "mockgraph", "token"], capture_output=True, text=True, timeout=60, check=True
+    )
+    answer = requests.get(
+        server.url_for("/beta/identity/apiConnectors"),
+        headers={"Authorization": f"Bearer {result.stdout.strip()}"},
+        timeout=10,
+    )
+    assert answer.status_code == 401
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        {"colour": "red"},
+        {"kind": "robot"},
+        {"roles": "APIConnectors.Read.All"},
+        {"lifetime": -1},
+        {"bad": "mild"},
+    ],
+)
+def test_bad_token_requests_are_graph_shaped_400s(spec: dict[str, object]) -> None:
+    client = create_app().test_client()
+    response = client.post("/_mockgraph/token", json=spec)
+    assert response.status_code == 400
+    assert response.get_json()["error"]["code"] == "BadRequest"
+
+
+def test_unreachable_server_is_a_one_line_error() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "mockgraph", "token", "--url", "http://127.0.0.1:9"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert len(result.stderr.strip().splitlines()) == 1
