@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, Response
+from flask import Flask, Response, current_app, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.routing import BaseConverter
 
@@ -85,8 +85,6 @@ def create_app(
 
 def _http_exception(exception: HTTPException) -> Response:
     """Werkzeug's own errors (routing, size limit) in Graph's envelope instead of an HTML page."""
-    from flask import current_app, request
-
     if isinstance(exception, RequestEntityTooLarge):
         return error_response(PayloadTooLarge(current_app.config["MAX_CONTENT_LENGTH"]))
     if exception.code == 405:
