@@ -16,6 +16,7 @@ import sys
 import tempfile
 import time
 import tracemalloc
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -92,33 +93,60 @@ def config_for(sampled: list[str], state_path: Path | None = None) -> MockGraphC
     return MockGraphConfig(tenants=tenants, state_path=state_path)
 
 
-def latencies(app: Flask, kept: dict[str, list[str]], samples: int) -> dict[str, float]:
-    """Median get and list seconds over the sampled tenants' connectors, each with its tenant's token."""
-    client = app.test_client()
-    headers = {t: Tokens(app, tenant_id=t).headers() for t in kept}
-    targets = [(t, object_id) for t in kept for object_id in kept[t]]
-    random.Random(0).shuffle(targets)
-    for tenant in kept:  # warm-up: the first verification of each token
-        client.get("/beta/identity/apiConnectors", headers=headers[tenant])
-    gets: list[float] = []
-    for tenant, object_id in (targets * (samples // len(targets) + 1))[:samples]:
-        started = time.perf_counter()
-        response = client.get(f"/beta/identity/apiConnectors/{object_id}", headers=headers[tenant])
-        gets.append(time.perf_counter() - started)
-        assert response.status_code == 200, response.get_json()
-    lists: list[float] = []
-    tenants = sorted(kept)
-    for index in range(samples // 4):
-        tenant = tenants[index % len(tenants)]
-        started = time.perf_counter()
-        response = client.get("/beta/identity/apiConnectors", headers=headers[tenant])
-        lists.append(time.perf_counter() - started)
-        assert response.status_code == 200
-        assert len(response.get_json()["value"]) == len(kept[tenant])
-    return {"get": median_of(gets), "list": median_of(lists)}
+@dataclass
+class Seeded:
+    """One seeded app, the ids of its sampled tenants' connectors, and those tenants' request headers."""
+
+    app: Flask
+    kept: dict[str, list[str]]
+    headers: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.headers = {t: Tokens(self.app, tenant_id=t).headers() for t in self.kept}
+        self.targets = [(t, object_id) for t in self.kept for object_id in self.kept[t]]
+        random.Random(0).shuffle(self.targets)
+        self.client = self.app.test_client()
+        for tenant in self.kept:  # warm-up: the first verification of each token
+            self.client.get("/beta/identity/apiConnectors", headers=self.headers[tenant])
+
+    def gets(self, count: int, offset: int) -> list[float]:
+        timings: list[float] = []
+        for index in range(offset, offset + count):
+            tenant, object_id = self.targets[index % len(self.targets)]
+            started = time.perf_counter()
+            response = self.client.get(
+                f"/beta/identity/apiConnectors/{object_id}", headers=self.headers[tenant]
+            )
+            timings.append(time.perf_counter() - started)
+            assert response.status_code == 200, response.get_json()
+        return timings
+
+    def lists(self, count: int, offset: int) -> list[float]:
+        timings: list[float] = []
+        tenants = sorted(self.kept)
+        for index in range(offset, offset + count):
+            tenant = tenants[index % len(tenants)]
+            started = time.perf_counter()
+            response = self.client.get("/beta/identity/apiConnectors", headers=self.headers[tenant])
+            timings.append(time.perf_counter() - started)
+            assert response.status_code == 200
+            assert len(response.get_json()["value"]) == len(self.kept[tenant])
+        return timings
 
 
-def measure(total: int, samples: int) -> dict[str, float]:
+def latencies(seeded: dict[int, Seeded], samples: int, rounds: int = 6) -> dict[int, dict[str, float]]:
+    """Median get and list seconds per size, the sizes taking turns in rounds so drift hits them alike."""
+    gets: dict[int, list[float]] = {size: [] for size in seeded}
+    lists: dict[int, list[float]] = {size: [] for size in seeded}
+    per_round = max(samples // rounds, 1)
+    for number in range(rounds):
+        for size, one in seeded.items():
+            gets[size] += one.gets(per_round, number * per_round)
+            lists[size] += one.lists(max(per_round // 4, 1), number * per_round)
+    return {size: {"get": median_of(gets[size]), "list": median_of(lists[size])} for size in seeded}
+
+
+def measure(total: int) -> tuple[Seeded, dict[str, float]]:
     """The in-memory store: latencies, traced memory and RSS growth per connector."""
     sampled = sample_tenants(total)
     rss_growth = rss_growth_per_connector(total)
@@ -134,37 +162,42 @@ def measure(total: int, samples: int) -> dict[str, float]:
     gc.collect()
     after, _ = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    return {
-        **latencies(app, kept, samples),
+    return Seeded(app, kept), {
         "traced_per_connector": (after - before) / total,
         "rss_per_connector": rss_growth,
         "json_bytes": len(record_json),
     }
 
 
-def measure_sqlite(total: int, samples: int) -> dict[str, float]:
-    """The SQLite state file (``mockgraph serve --state``): latencies and file size per connector."""
+def measure_sqlite(total: int, folder: Path) -> tuple[Seeded, dict[str, float]]:
+    """The SQLite state file (``mockgraph serve --state``) in ``folder``: the seeded app and file size per connector."""
     sampled = sample_tenants(total)
-    with tempfile.TemporaryDirectory() as folder:
-        state = Path(folder) / "state.db"
-        app = create_app(config_for(sampled, state))
-        seeded = snapshot(total)
-        kept = {t: [record["id"] for record in seeded[t][COLLECTION]] for t in sampled}
-        state_of(app).store.load(seeded)
-        del seeded
-        on_disk = sum(path.stat().st_size for path in Path(folder).glob("state.db*"))
-        return {**latencies(app, kept, samples), "disk_per_connector": on_disk / total}
+    app = create_app(config_for(sampled, folder / "state.db"))
+    seeded = snapshot(total)
+    kept = {t: [record["id"] for record in seeded[t][COLLECTION]] for t in sampled}
+    state_of(app).store.load(seeded)
+    del seeded
+    on_disk = sum(path.stat().st_size for path in folder.glob("state.db*"))
+    return Seeded(app, kept), {"disk_per_connector": on_disk / total}
 
 
 def run(settings: Settings) -> list[Figure]:
     sizes = [10, 1_000, settings.size(100_000, 10_000)]
     samples = settings.size(600, 200)
-    results = {size: measure(size, samples) for size in sizes}
-    on_file = {size: measure_sqlite(size, samples) for size in sizes}
+    in_memory = {size: measure(size) for size in sizes}
+    with tempfile.TemporaryDirectory() as folder:
+        folders = {size: Path(folder) / str(size) for size in sizes}
+        for path in folders.values():
+            path.mkdir()
+        filed = {size: measure_sqlite(size, folders[size]) for size in sizes}
+        memory_times = latencies({size: seeded for size, (seeded, _) in in_memory.items()}, samples)
+        file_times = latencies({size: seeded for size, (seeded, _) in filed.items()}, samples)
+    results = {size: {**memory_times[size], **in_memory[size][1]} for size in sizes}
+    on_file = {size: {**file_times[size], **filed[size][1]} for size in sizes}
     base, file_base = results[sizes[0]], on_file[sizes[0]]
     figures: list[Figure] = []
     for size in sizes:
-        result, filed = results[size], on_file[size]
+        result, file_result = results[size], on_file[size]
         listed = f"a tenant's {min(size, PER_TENANT)}"
         figures += [
             Figure(TITLE, f"get @ {size:,} connectors", "s", result["get"], "get @ 10", base["get"]),
@@ -186,13 +219,18 @@ def run(settings: Settings) -> list[Figure]:
                 note=f"RSS growth per connector: {result['rss_per_connector']:.0f} B" if size >= 1000 else "",
             ),
             Figure(
-                TITLE, f"SQLite state: get @ {size:,}", "s", filed["get"], "SQLite get @ 10", file_base["get"]
+                TITLE,
+                f"SQLite state: get @ {size:,}",
+                "s",
+                file_result["get"],
+                "SQLite get @ 10",
+                file_base["get"],
             ),
             Figure(
                 TITLE,
                 f"SQLite state: list ({listed}) @ {size:,}",
                 "s",
-                filed["list"],
+                file_result["list"],
                 "SQLite list @ 10",
                 file_base["list"],
             ),
@@ -200,7 +238,7 @@ def run(settings: Settings) -> list[Figure]:
                 TITLE,
                 f"SQLite state: file bytes per connector @ {size:,}",
                 "B",
-                filed["disk_per_connector"],
+                file_result["disk_per_connector"],
                 "its JSON text",
                 result["json_bytes"],
             ),
