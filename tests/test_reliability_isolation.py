@@ -259,3 +259,22 @@ def test_tenant_a_sees_exactly_its_own_after_b_worked(tenants: Tenants) -> None:
     assert {entry["displayName"] for entry in listed["value"]} == {"A-only-0", "A-only-1", "A-only-2"}
     for object_id in tenants.ids_b:
         assert_refused_without_a(tenants.as_a("GET", f"/beta/identity/apiConnectors/{object_id}"), {404})
+
+
+def test_user_flows_of_one_tenant_are_invisible_to_the_other(tenants: Tenants) -> None:
+    body = {"id": "AOnly", "userFlowType": "signUpOrSignIn", "userFlowTypeVersion": 3}
+    assert tenants.as_a("POST", "/beta/identity/b2cUserFlows", body).status_code == 201
+    before = tenants.tenant_a_state()
+    listed = tenants.as_b("GET", "/beta/identity/b2cUserFlows")
+    assert listed.status_code == 200
+    assert "AOnly" not in listed.get_data(as_text=True)
+    for method, body_sent in (
+        ("GET", None),
+        ("PATCH", {"isLanguageCustomizationEnabled": True}),
+        ("DELETE", None),
+    ):
+        assert_refused_without_a(
+            tenants.as_b(method, "/beta/identity/b2cUserFlows/B2C_1_AOnly", body_sent), {404}
+        )
+    assert tenants.tenant_a_state() == before
+    assert tenants.as_a("GET", "/beta/identity/b2cUserFlows/B2C_1_AOnly").status_code == 200
