@@ -16,9 +16,11 @@ import requests
 from mockgraph import create_app, make_pkcs12
 from mockgraph.config import DEFAULT_TENANT_ID
 from mockgraph.connectors import COLLECTION
+from mockgraph.sqlite_store import SqliteStore
 from mockgraph.state import state_of
 from mockgraph.testkit import Tokens
 from tests._reliability import COLLECTION_PATH, graph_error_problem, live_server
+from tests._serve_process import ServeProcess
 
 THREADS = 8
 ROUNDS = 24
@@ -197,45 +199,65 @@ def state_path(request: pytest.FixtureRequest, tmp_path: Path) -> Path | None:
     return None if request.param == "memory" else tmp_path / "state.db"
 
 
-def test_mixed_operations_from_many_threads_lose_nothing(state_path: Path | None) -> None:
-    app = create_app({"connector_limit": 10_000, "state_path": state_path})
-    headers = Tokens(app).headers()
-    with live_server(app) as base:
-        setup = requests.Session()
-        setup.headers.update(headers)
-        shared: dict[str, Expected] = {}
-        for index in range(SHARED):
-            body = {
-                "displayName": f"shared-{index}",
-                "targetUrl": f"https://api.example.com/shared/{index}",
-                "authenticationConfiguration": basic("shared", f"shared-pw-{index}"),
-            }
-            created = setup.post(base + COLLECTION_PATH, json=body, timeout=30).json()
-            shared[created["id"]] = Expected(
-                body["displayName"], body["targetUrl"], ("shared", f"shared-pw-{index}")
-            )
-        workers = [Worker(index, base, headers, sorted(shared)) for index in range(THREADS)]
-        run_workers(workers)
+def exercise(base: str, headers: dict[str, str]) -> tuple[list[Worker], dict[str, Expected]]:
+    """Create the shared connectors, then run every worker thread at once against ``base``."""
+    setup = requests.Session()
+    setup.headers.update(headers)
+    shared: dict[str, Expected] = {}
+    for index in range(SHARED):
+        body = {
+            "displayName": f"shared-{index}",
+            "targetUrl": f"https://api.example.com/shared/{index}",
+            "authenticationConfiguration": basic("shared", f"shared-pw-{index}"),
+        }
+        created = setup.post(base + COLLECTION_PATH, json=body, timeout=30).json()
+        shared[created["id"]] = Expected(
+            body["displayName"], body["targetUrl"], ("shared", f"shared-pw-{index}")
+        )
+    workers = [Worker(index, base, headers, sorted(shared)) for index in range(THREADS)]
+    run_workers(workers)
+    return workers, shared
 
+
+def assert_replayed(
+    workers: list[Worker], shared: dict[str, Expected], records: list[dict[str, Any]]
+) -> None:
+    """No refusal, no 5xx, unique ids, and ``records`` equal to the sequential replay of what was acknowledged."""
     problems = [problem for worker in workers for problem in worker.problems]
     assert not problems, "\n".join(problems[:20])
     created = [object_id for worker in workers for object_id in worker.created]
     assert len(created) == len(set(created)), "two creates were given the same id"
     assert len(created) >= THREADS  # every thread created at least its first connector
-
-    # The sequential replay: each thread's own connectors as its model says, plus every acknowledged
-    # certificate appended to the shared connectors.
+    # The replay: each thread's own connectors as its model says, plus every acknowledged certificate
+    # appended to the shared connectors.
     expected: dict[str, Expected] = {}
     for worker in workers:
         expected.update(worker.owned)
     for object_id, model in shared.items():
         pairs = sorted(pair for worker in workers for sid, pair in worker.shared_uploads if sid == object_id)
         expected[object_id] = Expected(model.display_name, model.target_url, None, pairs) if pairs else model
-    stored = {r["id"]: stored_view(r) for r in state_of(app).store.list(DEFAULT_TENANT_ID, COLLECTION)}
+    stored = {r["id"]: stored_view(r) for r in records}
     assert sorted(stored) == sorted(expected)
     for object_id, model in expected.items():
         model.certificates.sort()
         assert stored[object_id] == model, object_id
+
+
+def test_mixed_operations_from_many_threads_lose_nothing(state_path: Path | None) -> None:
+    app = create_app({"connector_limit": 10_000, "state_path": state_path})
+    with live_server(app) as base:
+        workers, shared = exercise(base, Tokens(app).headers())
+    assert_replayed(workers, shared, state_of(app).store.list(DEFAULT_TENANT_ID, COLLECTION))
+
+
+def test_two_server_processes_on_one_state_file_lose_nothing(tmp_path: Path) -> None:
+    """``mockgraph serve --workers 2 --state``: two processes share the file; threads land on either."""
+    state = tmp_path / "state.db"
+    with ServeProcess(
+        tmp_path, "--state", str(state), "--workers", "2", "--connector-limit", "10000"
+    ) as server:
+        workers, shared = exercise(server.url, {"Authorization": f"Bearer {server.token()}"})
+    assert_replayed(workers, shared, SqliteStore(state).list(DEFAULT_TENANT_ID, COLLECTION))
 
 
 @pytest.mark.parametrize("limit", [20, 7])
