@@ -18,7 +18,6 @@ import tempfile
 import textwrap
 import time
 from pathlib import Path
-from typing import Any
 
 from benchmarks.harness import Figure, Settings, median_of
 from benchmarks.interception import requests_caller
@@ -182,7 +181,7 @@ def run(settings: Settings) -> list[Figure]:
     new_app = create_app_seconds(settings.repeats(30))
     create_get = mockgraph_create_get_seconds(settings.repeats(30))
     moto = "moto mock_aws() enter+exit"
-    figures: list[Any] = [
+    figures: list[Figure] = [
         Figure(
             TITLE,
             "per-test reset (testkit.reset)",
