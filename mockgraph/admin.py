@@ -126,7 +126,8 @@ def snapshot() -> Response:
 
 @admin.get("/journal")
 def journal() -> Response:
-    return json_response({"value": _extra(current_state(), "journal").export()})
+    journal = _extra(current_state(), "journal")
+    return json_response({"value": journal.export(), "dropped": getattr(journal, "dropped", 0)})
 
 
 @admin.delete("/journal")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -234,16 +235,28 @@ class Expectation:
 # The journal ------------------------------------------------------------------------------------------
 
 
+DEFAULT_MAX_ENTRIES = 10_000
+
+
 class Journal:
     """Thread-safe record of one app's requests (a live server answers from several threads)."""
 
-    def __init__(self, *, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self, *, clock: Callable[[], float] = time.time, max_entries: int = DEFAULT_MAX_ENTRIES
+    ) -> None:
+        if max_entries < 1:
+            raise ValueError("max_entries must be at least 1")
         self._lock = threading.Lock()
-        self._entries: list[JournalEntry] = []
+        # Bounded: a server left running for days must not grow without limit; the oldest entries go first.
+        self._entries: deque[JournalEntry] = deque(maxlen=max_entries)
+        self.max_entries = max_entries
+        self.dropped = 0
         self.clock = clock
 
     def record(self, entry: JournalEntry) -> None:
         with self._lock:
+            if len(self._entries) == self.max_entries:
+                self.dropped += 1
             self._entries.append(entry)
 
     def entries(self) -> list[JournalEntry]:
@@ -257,7 +270,8 @@ class Journal:
 
     def clear(self) -> None:
         with self._lock:
-            self._entries = []
+            self._entries.clear()
+            self.dropped = 0
 
     def __len__(self) -> int:
         with self._lock:

@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from mockgraph import make_pkcs12
+from mockgraph import create_app, make_pkcs12
 from mockgraph.journal import REDACTED, Journal, JournalEntry, json_differences, redact
+from mockgraph.state import state_of
 from mockgraph.testkit import Tokens
 
 CONNECTORS = "/beta/identity/apiConnectors"
@@ -196,3 +197,17 @@ def test_a_retry_after_retry_after_is_fine_and_other_paths_do_not_count() -> Non
     journal.record(entry("POST", started=11.1, finished=11.2, status=201))
     assert journal.early_retries() == []
     journal.assert_retries_honoured()
+
+
+def test_the_journal_is_bounded_and_counts_what_it_dropped() -> None:
+    app = create_app({"auth_mode": "off"})
+    journal = Journal(max_entries=3)
+    state_of(app).extras["journal"] = journal
+    client = app.test_client()
+    for index in range(5):
+        client.get(f"/beta/identity/apiConnectors?marker={index}")
+    assert len(journal) == 3
+    assert journal.dropped == 2
+    assert [entry.query["marker"] for entry in journal.entries()] == [["2"], ["3"], ["4"]]
+    journal.clear()
+    assert (len(journal), journal.dropped) == (0, 0)
