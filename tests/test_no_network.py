@@ -58,3 +58,15 @@ def test_graphmock_refuses_foreign_hosts_for_every_client() -> None:
             asyncio.run(async_call())
         refused = graph.journal.unroutable()
     assert [entry.host for entry in refused] == ["example.org"] * 3
+
+
+def test_a_wsgi_server_can_resolve_its_wildcard_bind_address_but_nothing_connects_to_it() -> None:
+    import socket
+
+    assert socket.getaddrinfo("0.0.0.0", 8080)
+    probe = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        with pytest.raises(ConnectionRefusedError):
+            probe.connect(("0.0.0.0", 9))
+    finally:
+        probe.close()
