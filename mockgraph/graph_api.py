@@ -69,7 +69,8 @@ class Call:
 def dispatch(path: str = "") -> Response:
     """Resolve, authenticate, authorise, then run the operation's handler."""
     state = current_state()
-    route = resolve(request.method, request.path)
+    # The journal hook resolved the path already when it could (kit_wiring._start); resolve it here otherwise.
+    route = g.get("graph_route") or resolve(request.method, request.path)
     g.operation = route.operation
     principal = state.gatekeeper.authenticate(request.headers.get("Authorization"))
     g.principal = principal

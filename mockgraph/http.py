@@ -139,11 +139,16 @@ def read_json_body(max_bytes: int) -> Any:
     mimetype = request.mimetype
     if mimetype != "application/json" and not mimetype.endswith("+json"):
         raise UnsupportedMediaType(request.headers.get("Content-Type", ""))
+    charset = request.mimetype_params.get("charset", "utf-8")
     try:
-        text = raw.decode(request.mimetype_params.get("charset", "utf-8"))
+        text = raw.decode(charset)
         document = json.loads(text, parse_constant=_reject_constant)
     except (UnicodeDecodeError, LookupError, ValueError, RecursionError):
         raise InvalidRequestBody(MALFORMED_JSON, reason="body is not valid JSON") from None
+    if charset.lower() in ("utf-8", "utf8"):
+        # The request journal reads the same document (it parses bytes as UTF-8 itself): parsing it a
+        # second time cost every write ~5 µs. Only the journal reads this, and it redacts before keeping it.
+        g.parsed_json_body = (document, len(raw))
     if not isinstance(document, dict):
         node = "StartArray" if isinstance(document, list) else "PrimitiveValue"
         raise InvalidRequestBody(

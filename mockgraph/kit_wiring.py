@@ -95,6 +95,7 @@ def _start() -> Response | None:
     except GraphError:
         return None  # the dispatcher raises it again and answers Graph's error
     g.operation = route.operation
+    g.graph_route = route  # the dispatcher takes it instead of resolving the path again
     faults = _faults()
     if not faults.active:
         return None
@@ -165,6 +166,11 @@ def _body() -> tuple[Any, dict[str, str] | None, int]:
     limit = current_app.config.get("MAX_CONTENT_LENGTH")
     if limit is not None and (request.content_length or 0) > limit:
         return None, None, request.content_length or 0
+    parsed = g.get("parsed_json_body")
+    if parsed is not None:
+        # The view already parsed this body (mockgraph.http.read_json_body): same bytes, same document.
+        document, size = parsed
+        return redact(document), None, size
     try:
         raw = request.get_data(cache=True)
     except HTTPException:
