@@ -13,6 +13,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import jsonschema_rs
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
 from referencing import Registry, Resource
@@ -65,6 +66,12 @@ class Contracts:
             for name, schema in schemas.items()
         }
 
+        self._fast = {
+            name: fast
+            for name, schema in schemas.items()
+            if (fast := fast_validator(inline_references(schema, schemas))) is not None
+        }
+
     def validator(self, name: str) -> Draft202012Validator:
         return self._validators[name]
 
@@ -79,7 +86,78 @@ class Contracts:
         return found
 
     def is_valid(self, name: str, document: Any) -> bool:
+        """Whether ``document`` satisfies contract ``name``, as jsonschema judges it.
+
+        A valid body (the common case) is confirmed by the compiled validator in ~1 µs instead of jsonschema's
+        ~85 µs for a create. Only its "valid" is trusted, and only for contracts written in keywords both
+        implementations read alike (``FAST_KEYWORDS``); anything it refuses or cannot read is judged again
+        by jsonschema, so a refusal is always jsonschema's own.
+        """
+        fast = self._fast.get(name)
+        if fast is not None:
+            try:
+                if fast.is_valid(document):
+                    return True
+            except (ValueError, TypeError, OverflowError, RecursionError):
+                pass
         return bool(self._validators[name].is_valid(document))
+
+
+# Keywords with one meaning in every 2020-12 validator: no regex dialect, no format checker, no remote $ref.
+FAST_KEYWORDS = frozenset(
+    {
+        "$schema",
+        "$id",
+        "title",
+        "description",
+        "type",
+        "required",
+        "properties",
+        "additionalProperties",
+        "enum",
+        "const",
+        "allOf",
+        "anyOf",
+        "oneOf",
+        "not",
+        "if",
+        "then",
+        "else",
+        "items",
+        "minItems",
+        "maxItems",
+        "minLength",
+        "maxLength",
+    }
+)
+_SCHEMA_MAPS = frozenset({"properties"})
+_SCHEMA_LISTS = frozenset({"allOf", "anyOf", "oneOf"})
+_SCHEMA_VALUES = frozenset({"additionalProperties", "not", "if", "then", "else", "items"})
+
+
+def schema_keywords(node: Any) -> set[str]:
+    """Every keyword used anywhere in a schema (property names are not keywords)."""
+    found: set[str] = set()
+    if not isinstance(node, dict):
+        return found
+    for key, value in node.items():
+        found.add(key)
+        if key in _SCHEMA_MAPS and isinstance(value, dict):
+            for child in value.values():
+                found |= schema_keywords(child)
+        elif key in _SCHEMA_LISTS and isinstance(value, list):
+            for child in value:
+                found |= schema_keywords(child)
+        elif key in _SCHEMA_VALUES:
+            found |= schema_keywords(value)
+    return found
+
+
+def fast_validator(schema: dict[str, Any]) -> jsonschema_rs.Draft202012Validator | None:
+    """A compiled validator for a self-contained schema written only in ``FAST_KEYWORDS``, else None."""
+    if not schema_keywords(schema) <= FAST_KEYWORDS:
+        return None
+    return jsonschema_rs.Draft202012Validator(schema)
 
 
 def inline_references(node: Any, schemas: Mapping[str, dict[str, Any]], depth: int = 0) -> Any:
