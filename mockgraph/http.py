@@ -92,7 +92,8 @@ def json_response(document: Any, status: int = 200, headers: dict[str, str] | No
     body = _ENCODER.encode(document)
     response = Response(body, status=status, content_type=JSON_CONTENT_TYPE)
     if status != 204:
-        response.headers["OData-Version"] = "4.0"
+        # add, not set: a new Response holds no OData-Version, and set scans every header first.
+        response.headers.add("OData-Version", "4.0")
     for name, value in (headers or {}).items():
         response.headers[name] = value
     return response

@@ -30,6 +30,8 @@ from mockgraph.identity.verification import (
 from mockgraph.operations import Operation
 from mockgraph.principal import AuthMode, Principal
 
+PRINCIPAL_CACHE_SIZE = 1024
+
 
 def _strings(value: Any) -> frozenset[str]:
     if isinstance(value, str):
@@ -71,6 +73,8 @@ class Gatekeeper:
         self.tokens = TokenFactory(self.key, clock=clock)
         self.issuer = TokenIssuer(self.directory, self.tokens, self.mode, clock=clock)
         self.verifier = TokenVerifier((self.key,), clock=clock, clock_skew=config.clock_skew_seconds)
+        # The verifier hands back one claims dict per token; its Principal (immutable) is built once too.
+        self._principals: dict[int, tuple[dict[str, Any], Principal]] = {}
 
     def authenticate(self, authorization: str | None) -> Principal:
         """The caller an ``Authorization`` header value names.
@@ -88,7 +92,15 @@ class Gatekeeper:
             raise InvalidAuthenticationToken(
                 VALIDATION_FAILURE, reason=f"tid {tid} is not a registered tenant"
             )
-        return principal_from_claims(claims)
+        known = self._principals.get(id(claims))
+        if known is not None and known[0] is claims:
+            return known[1]
+        principal = principal_from_claims(claims)
+        if len(self._principals) >= PRINCIPAL_CACHE_SIZE:
+            self._principals.clear()
+        # Keyed by identity and holding the claims, so a recycled id() can never return another's principal.
+        self._principals[id(claims)] = (claims, principal)
+        return principal
 
     def authorize(self, principal: Principal, operation: Operation) -> None:
         """Refuse unless ``principal`` may perform ``operation`` (only in ``enforce`` mode).
