@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 import threading
 from collections.abc import Iterator
@@ -13,16 +12,13 @@ import pytest
 from waitress.server import create_server
 
 from mockgraph import create_app
-
-README = Path(__file__).resolve().parents[1] / "README.md"
+from tests.readme import code_blocks
 
 
 def curl_block() -> str:
-    text = README.read_text("utf-8")
-    section = text.split("## Every operation with curl", 1)[1]
-    match = re.search(r"```sh\n(.*?)```", section, re.S)
-    assert match is not None
-    return match.group(1)
+    blocks = code_blocks("## Every operation with curl", "sh")
+    assert blocks
+    return blocks[0]
 
 
 @pytest.fixture

@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+from tests.readme import code_blocks
+
 SECTION = "## Testing with pytest"
 
 
 def section_examples() -> list[str]:
-    text = README.read_text(encoding="utf-8")
-    start = text.index(SECTION)
-    following = text.find("\n## ", start + len(SECTION))
-    section = text[start : following if following != -1 else len(text)]
-    return re.findall(r"```python\n(.*?)```", section, flags=re.DOTALL)
+    return code_blocks(SECTION)
 
 
 def test_the_section_has_examples_for_every_fixture() -> None:
