@@ -180,6 +180,7 @@ def _start_worker(server: MockGraphServer, stop: threading.Event) -> int:
     """Fork one worker that serves on the shared socket until SIGTERM; the parent gets its pid.
 
     The child keeps the parent's handlers, which set the child's own copy of ``stop``: no signal is lost."""
+    supervisor = os.getpid()
     pid = os.fork()
     if pid:
         return pid
@@ -187,7 +188,9 @@ def _start_worker(server: MockGraphServer, stop: threading.Event) -> int:
     try:
         stop.clear()
         server.start()
-        while not stop.wait(1.0):
+        # A supervisor killed with SIGKILL cannot stop its workers: they notice they were orphaned
+        # (re-parented to another pid) and stop, instead of holding the port and the state file.
+        while not stop.wait(1.0) and os.getppid() == supervisor:
             pass
         server.stop()
         code = 0

@@ -120,7 +120,11 @@ class ServeProcess:
 
     def __exit__(self, *exc_info: object) -> None:
         if self.process is not None and self.process.poll() is None:
-            self.kill()
+            # A clean stop first, so a supervisor stops its workers too; SIGKILL only if it hangs.
+            try:
+                self.stop(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.kill()
 
 
 def run_serve(

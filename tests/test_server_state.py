@@ -3,7 +3,9 @@ leaves no partial one, and two processes (forked workers or separate servers) on
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import threading
 import time
 from pathlib import Path
@@ -187,3 +189,29 @@ def test_two_servers_on_one_state_file_share_the_connector_limit(tmp_path: Path)
         assert len(ids_one) == 6
         assert one.stop() == 0
         assert two.stop() == 0
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A zombie is gone for our purpose; only a running process holds the port.
+    with contextlib.suppress(OSError):
+        return Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1][0] != "Z"
+    return True
+
+
+def test_workers_stop_when_their_supervisor_is_killed(tmp_path: Path) -> None:
+    with ServeProcess(tmp_path, "--state", str(tmp_path / "state.db"), "--workers", "2") as process:
+        pids: set[int] = set()
+        for _ in range(100):
+            pids.add(process.admin("GET", "health").json()["pid"])
+            if len(pids) == 2:
+                break
+        assert len(pids) == 2
+        process.kill()  # SIGKILL: the supervisor cannot pass anything on
+        deadline = time.monotonic() + 20
+        while any(_alive(pid) for pid in pids) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not [pid for pid in pids if _alive(pid)]
