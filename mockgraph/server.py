@@ -10,7 +10,8 @@ from __future__ import annotations
 import os
 import socket
 import threading
-from typing import Any, Protocol
+from collections.abc import Callable, Iterable
+from typing import Any, Protocol, Self
 
 from cheroot import wsgi as cheroot_wsgi
 from cheroot.ssl.builtin import BuiltinSSLAdapter
@@ -50,8 +51,11 @@ class _Backend(Protocol):
     def stop(self) -> None: ...
 
 
+WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+
 class _Waitress:
-    def __init__(self, app: Flask, sock: socket.socket, threads: int) -> None:
+    def __init__(self, app: WSGIApp, sock: socket.socket, threads: int) -> None:
         self.server: Any = create_server(app, sockets=[sock], threads=threads, ident="mockgraph")
 
     def run(self) -> None:
@@ -78,7 +82,7 @@ class _InheritedSocketServer(cheroot_wsgi.Server):
 
 
 class _Cheroot:
-    def __init__(self, app: Flask, sock: socket.socket, threads: int, tls: TlsFiles) -> None:
+    def __init__(self, app: WSGIApp, sock: socket.socket, threads: int, tls: TlsFiles) -> None:
         self.server = _InheritedSocketServer(sock, app, numthreads=threads, server_name="mockgraph")
         self.server.ssl_adapter = BuiltinSSLAdapter(str(tls.cert_file), str(tls.key_file))
 
@@ -93,6 +97,8 @@ class MockGraphServer:
     """Serve ``app`` on ``host``/``port`` (http, or https with ``tls``); ``start()`` returns once it accepts.
 
     Pass ``sock`` to serve on an already listening socket (forked workers share their parent's).
+    ``app`` may be replaced while the server runs: the next request is answered by the new one, which
+    lets a session-wide test server serve each test's own app without rebinding.
     """
 
     def __init__(
@@ -133,19 +139,27 @@ class MockGraphServer:
     def url_for(self, path: str = "/") -> str:
         return self.url + ("" if path.startswith("/") else "/") + path
 
+    @property
+    def running(self) -> bool:
+        return self._backend is not None
+
+    def _dispatch(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        wsgi: WSGIApp = self.app.wsgi_app
+        return wsgi(environ, start_response)
+
     def ready(self) -> bool:
         """Whether the server thread is up (connections are queued by the socket from ``start()`` on)."""
         return self._thread is not None and self._thread.is_alive()
 
-    def start(self) -> MockGraphServer:
+    def start(self) -> Self:
         if self._backend is not None:
             raise RuntimeError("the server is already running")
         if self._sock is None:
             self._sock = bind_socket(self.host, self._requested_port)
         backend: _Backend = (
-            _Waitress(self.app, self._sock, self.threads)
+            _Waitress(self._dispatch, self._sock, self.threads)
             if self.tls is None
-            else _Cheroot(self.app, self._sock, self.threads, self.tls)
+            else _Cheroot(self._dispatch, self._sock, self.threads, self.tls)
         )
         self._backend = backend
         self._thread = threading.Thread(target=backend.run, name="mockgraph-server", daemon=True)
@@ -164,7 +178,7 @@ class MockGraphServer:
             self._sock.close()
             self._sock = None
 
-    def __enter__(self) -> MockGraphServer:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *exc_info: object) -> None:

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import os
 import subprocess
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from waitress.server import create_server
 
 from mockgraph import create_app
+from mockgraph.server import MockGraphServer
 from tests.readme import code_blocks
 
 
@@ -23,13 +22,8 @@ def curl_block() -> str:
 
 @pytest.fixture
 def live_base() -> Iterator[str]:
-    server = create_server(create_app(), host="127.0.0.1", port=0, threads=2)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.effective_port}"  # type: ignore[union-attr]
-    finally:
-        server.close()
+    with MockGraphServer(create_app(), threads=2) as server:
+        yield server.url
 
 
 def test_readme_curl_walkthrough(live_base: str, tmp_path: Path) -> None:
