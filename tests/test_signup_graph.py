@@ -11,7 +11,7 @@ from _signup_servers import make_server_identity, mutual_tls_server, wsgi_server
 from flask import Flask, request
 from flask.testing import FlaskClient
 
-from mockgraph import create_app, make_pkcs12
+from mockgraph import make_pkcs12
 from mockgraph.errors import BadRequest, ResourceNotFound
 from mockgraph.signup import (
     FailureKind,
@@ -31,16 +31,6 @@ USER = SignUpUser(
     provided={"displayName": "John Smith", "givenName": "John"},
     entered={"jobTitle": "Supplier", "city": "Seattle"},
 )
-
-
-@pytest.fixture
-def app() -> Flask:
-    return create_app({"auth_mode": "off"})
-
-
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
 
 
 def basic_connector(

@@ -5,10 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 
-from mockgraph import create_app
 from mockgraph.contracts import shared_contracts
 
 BETA = "/beta/identity"
@@ -21,16 +19,6 @@ CONNECTOR = {
         "password": "<PASSWORD>",
     },
 }
-
-
-@pytest.fixture
-def app() -> Flask:
-    return create_app({"auth_mode": "off"})
-
-
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
 
 
 def new_connector(client: FlaskClient, **overrides: Any) -> str:
