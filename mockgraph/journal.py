@@ -292,7 +292,7 @@ class Journal:
     ) -> list[JournalEntry]:
         """The entries matching a method, a path pattern (``*``/``{id}`` match a segment) and subsets."""
         wanted = Expectation.build(method, path, json=json, query=query, status=status)
-        return [entry for entry in self.entries() if not wanted.mismatches(entry)]
+        return self._matching(wanted, self.entries())
 
     # Assertions -----------------------------------------------------------------------------------
 
@@ -309,7 +309,7 @@ class Journal:
         """Assert a matching request was made (exactly ``times`` times if given); return the matches."""
         wanted = Expectation.build(method, path, json=json, query=query, status=status)
         entries = self.entries()
-        matches = [entry for entry in entries if not wanted.mismatches(entry)]
+        matches = self._matching(wanted, entries)
         if times is None and matches:
             return matches
         if times is not None and len(matches) == times:
@@ -343,12 +343,16 @@ class Journal:
     ) -> None:
         """Assert no matching request was made; the message lists the ones that were."""
         wanted = Expectation.build(method, path, json=json, query=query, status=status)
-        matches = [entry for entry in self.entries() if not wanted.mismatches(entry)]
+        matches = self._matching(wanted, self.entries())
         if matches:
             listed = "\n".join(f"  - {entry.describe()}" for entry in matches)
             raise AssertionError(
                 f"expected {wanted.describe()} not to be called, but it was called {len(matches)} time(s):\n{listed}"
             )
+
+    @staticmethod
+    def _matching(wanted: Expectation, entries: list[JournalEntry]) -> list[JournalEntry]:
+        return [entry for entry in entries if not wanted.mismatches(entry)]
 
     def _explain(self, wanted: Expectation, entries: list[JournalEntry], matches: list[JournalEntry]) -> str:
         if not entries:
