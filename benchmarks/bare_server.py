@@ -8,7 +8,7 @@ from waitress.server import create_server
 
 from benchmarks.bare import create_bare_app
 
-# mockgraph serve's worker threads (mockgraph/serve_command.py); the baseline must match it.
+# mockgraph serve's worker threads (mockgraph/cli/serve.py); the baseline must match it.
 THREADS = 8
 
 

@@ -1,6 +1,6 @@
 """Figure 3: what a test pays for an isolated emulator, beside moto's ``mock_aws()`` (the peer figure).
 
-- the per-test reset of an app built once per session (``mockgraph.testkit.reset``, what the
+- the per-test reset of an app built once per session (``mockgraph.testing.testkit.reset``, what the
   ``mockgraph_app`` fixture runs), and the whole ``mockgraph_app`` fixture measured inside real pytest runs
   (setup + teardown, minus a no-op fixture's);
 - ``create_app()`` on its own, for a test that builds its own app;
@@ -23,9 +23,9 @@ from benchmarks.harness import Figure, Settings, median_of
 from benchmarks.interception import requests_caller
 from benchmarks.lifecycle import create_body
 from mockgraph import create_app
-from mockgraph.interceptor import GraphMock
-from mockgraph.state import state_of
-from mockgraph.testkit import Connectors, reset
+from mockgraph.testing.interceptor import GraphMock
+from mockgraph.testing.testkit import Connectors, reset
+from mockgraph.web.state import state_of
 
 NAME = "fixture"
 TITLE = "3. Per-test fixture cost (and moto, the peer)"

@@ -10,7 +10,7 @@ from benchmarks.bare import create_bare_app, reset_bare
 from benchmarks.harness import Figure, Settings
 from benchmarks.lifecycle import OPERATIONS, Client, Side, compare_lifecycles
 from mockgraph import create_app
-from mockgraph.testkit import Tokens, reset
+from mockgraph.testing.testkit import Tokens, reset
 
 NAME = "inprocess"
 TITLE = "1. In-process request cost (Flask test client)"

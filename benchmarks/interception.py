@@ -1,7 +1,7 @@
 """Figure 2: the lifecycle through ``requests`` and ``httpx`` under ``GraphMock``, vs the bare app.
 
 The baseline uses the same interception (``responses`` for requests, the patched httpx transport) and the
-same WSGI forwarding (``mockgraph.interceptor.call_app``), so the difference is the emulator alone.
+same WSGI forwarding (``mockgraph.testing.interceptor.call_app``), so the difference is the emulator alone.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from benchmarks.bare import create_bare_app, reset_bare
 from benchmarks.harness import Figure, Settings
 from benchmarks.inprocess import TARGET_RATIO, emulator_app
 from benchmarks.lifecycle import OPERATIONS, Client, Side, compare_lifecycles
-from mockgraph.interceptor import Answer, GraphMock, call_app
-from mockgraph.testkit import reset
+from mockgraph.testing.interceptor import Answer, GraphMock, call_app
+from mockgraph.testing.testkit import reset
 
 NAME = "interception"
 TITLE = "2. Through the interceptors (requests / httpx, no socket)"

@@ -8,8 +8,8 @@ from __future__ import annotations
 import logging
 import sys
 
-from mockgraph.cli import main
-from mockgraph.request_log import LOGGER_NAME
+from mockgraph.cli.main import main
+from mockgraph.server.request_log import LOGGER_NAME
 
 if __name__ == "__main__":
     # The request log writes at INFO; serve configures the "mockgraph" logger, never this child's level.

@@ -24,12 +24,13 @@ from flask import Flask
 
 from benchmarks.harness import Figure, Settings, median_of
 from benchmarks.lifecycle import create_body
-from mockgraph import connectors, create_app
-from mockgraph.config import DEFAULT_TENANT_ID, MockGraphConfig, Tenant, default_tenants
-from mockgraph.connectors import COLLECTION
-from mockgraph.state import state_of
-from mockgraph.store import MemoryStore
-from mockgraph.testkit import Tokens
+from mockgraph import create_app
+from mockgraph.core.config import DEFAULT_TENANT_ID, MockGraphConfig, Tenant, default_tenants
+from mockgraph.resources.connectors import model as connectors
+from mockgraph.resources.connectors.model import COLLECTION
+from mockgraph.storage.store import MemoryStore
+from mockgraph.testing.testkit import Tokens
+from mockgraph.web.state import state_of
 
 NAME = "scale"
 TITLE = "5. Scale: connectors spread over tenants (20 per tenant), Flask test client, enforce"

@@ -23,7 +23,7 @@ from benchmarks.load import (
     get_worker,
     mockgraph_server_command,
 )
-from mockgraph.config import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT_ID
+from mockgraph.core.config import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT_ID
 
 NAME = "serve"
 TITLE = (

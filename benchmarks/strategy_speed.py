@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from benchmarks.harness import Figure, Settings, median_of
-from mockgraph.contracts import shared_contracts
+from mockgraph.core.contracts import shared_contracts
 from mockgraph.strategies import create_bodies
 
 NAME = "strategies"

@@ -10,14 +10,15 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from mockgraph.admin.snapshot import apply_seed, export_state
     from mockgraph.app import create_app
-    from mockgraph.certificates import (
+    from mockgraph.core.certificates import (
         CertificateFacts,
         GeneratedPkcs12,
         make_pkcs12,
         read_pkcs12,
     )
-    from mockgraph.config import (
+    from mockgraph.core.config import (
         DEFAULT_CLIENT_ID,
         DEFAULT_CLIENT_SECRET,
         DEFAULT_TENANT_ID,
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
         Tenant,
         UserAccount,
     )
-    from mockgraph.errors import (
+    from mockgraph.core.errors import (
         AuthorizationDenied,
         BadRequest,
         GraphError,
@@ -35,20 +36,11 @@ if TYPE_CHECKING:
         MissingApplicationPermission,
         ResourceNotFound,
     )
-    from mockgraph.faults import Faults
+    from mockgraph.core.operations import Operation
+    from mockgraph.core.principal import AuthMode, Principal
     from mockgraph.identity import BadToken, Gatekeeper, TokenFactory, mint_token
-    from mockgraph.interceptor import GraphMock
-    from mockgraph.journal import Journal, JournalEntry
-    from mockgraph.live import LiveServer
-    from mockgraph.operations import Operation
-    from mockgraph.principal import AuthMode, Principal
-    from mockgraph.request_contracts import (
-        ContractViolation,
-        assert_requests_match_contracts,
-        check_requests,
-    )
-    from mockgraph.server import MockGraphServer
-    from mockgraph.settings import ConfigError, ServeSettings, load_settings
+    from mockgraph.server.settings import ConfigError, ServeSettings, load_settings
+    from mockgraph.server.threaded import MockGraphServer
     from mockgraph.signup import (
         FailureKind,
         Outcome,
@@ -58,22 +50,29 @@ if TYPE_CHECKING:
         Simulator,
         try_connector,
     )
-    from mockgraph.snapshot import apply_seed, export_state
-    from mockgraph.sqlite_store import SqliteStore
-    from mockgraph.store import MemoryStore, Store
+    from mockgraph.storage.sqlite import SqliteStore
+    from mockgraph.storage.store import MemoryStore, Store
+    from mockgraph.testing.interceptor import GraphMock
+    from mockgraph.testing.request_checks import (
+        ContractViolation,
+        assert_requests_match_contracts,
+        check_requests,
+    )
+    from mockgraph.web.faults import Faults
+    from mockgraph.web.journal import Journal, JournalEntry
 
 __version__ = "0.1.0"
 
 # Where each public name lives.
 _EXPORTS: dict[str, str] = {
-    "MockGraphServer": "mockgraph.server",
-    "SqliteStore": "mockgraph.sqlite_store",
-    "ServeSettings": "mockgraph.settings",
-    "load_settings": "mockgraph.settings",
-    "ConfigError": "mockgraph.settings",
-    "export_state": "mockgraph.snapshot",
-    "apply_seed": "mockgraph.snapshot",
-    "GraphMock": "mockgraph.interceptor",
+    "MockGraphServer": "mockgraph.server.threaded",
+    "SqliteStore": "mockgraph.storage.sqlite",
+    "ServeSettings": "mockgraph.server.settings",
+    "load_settings": "mockgraph.server.settings",
+    "ConfigError": "mockgraph.server.settings",
+    "export_state": "mockgraph.admin.snapshot",
+    "apply_seed": "mockgraph.admin.snapshot",
+    "GraphMock": "mockgraph.testing.interceptor",
     "Simulator": "mockgraph.signup",
     "SignUpUser": "mockgraph.signup",
     "SignUpResult": "mockgraph.signup",
@@ -82,40 +81,39 @@ _EXPORTS: dict[str, str] = {
     "FailureKind": "mockgraph.signup",
     "try_connector": "mockgraph.signup",
     "create_app": "mockgraph.app",
-    "CertificateFacts": "mockgraph.certificates",
-    "GeneratedPkcs12": "mockgraph.certificates",
-    "make_pkcs12": "mockgraph.certificates",
-    "read_pkcs12": "mockgraph.certificates",
-    "DEFAULT_CLIENT_ID": "mockgraph.config",
-    "DEFAULT_CLIENT_SECRET": "mockgraph.config",
-    "DEFAULT_TENANT_ID": "mockgraph.config",
-    "AppRegistration": "mockgraph.config",
-    "MockGraphConfig": "mockgraph.config",
-    "Tenant": "mockgraph.config",
-    "UserAccount": "mockgraph.config",
-    "AuthorizationDenied": "mockgraph.errors",
-    "BadRequest": "mockgraph.errors",
-    "GraphError": "mockgraph.errors",
-    "InvalidAuthenticationToken": "mockgraph.errors",
-    "InvalidRequestBody": "mockgraph.errors",
-    "MissingApplicationPermission": "mockgraph.errors",
-    "ResourceNotFound": "mockgraph.errors",
-    "Faults": "mockgraph.faults",
+    "CertificateFacts": "mockgraph.core.certificates",
+    "GeneratedPkcs12": "mockgraph.core.certificates",
+    "make_pkcs12": "mockgraph.core.certificates",
+    "read_pkcs12": "mockgraph.core.certificates",
+    "DEFAULT_CLIENT_ID": "mockgraph.core.config",
+    "DEFAULT_CLIENT_SECRET": "mockgraph.core.config",
+    "DEFAULT_TENANT_ID": "mockgraph.core.config",
+    "AppRegistration": "mockgraph.core.config",
+    "MockGraphConfig": "mockgraph.core.config",
+    "Tenant": "mockgraph.core.config",
+    "UserAccount": "mockgraph.core.config",
+    "AuthorizationDenied": "mockgraph.core.errors",
+    "BadRequest": "mockgraph.core.errors",
+    "GraphError": "mockgraph.core.errors",
+    "InvalidAuthenticationToken": "mockgraph.core.errors",
+    "InvalidRequestBody": "mockgraph.core.errors",
+    "MissingApplicationPermission": "mockgraph.core.errors",
+    "ResourceNotFound": "mockgraph.core.errors",
+    "Faults": "mockgraph.web.faults",
     "BadToken": "mockgraph.identity",
     "Gatekeeper": "mockgraph.identity",
     "TokenFactory": "mockgraph.identity",
     "mint_token": "mockgraph.identity",
-    "Journal": "mockgraph.journal",
-    "JournalEntry": "mockgraph.journal",
-    "LiveServer": "mockgraph.live",
-    "Operation": "mockgraph.operations",
-    "AuthMode": "mockgraph.principal",
-    "Principal": "mockgraph.principal",
-    "ContractViolation": "mockgraph.request_contracts",
-    "assert_requests_match_contracts": "mockgraph.request_contracts",
-    "check_requests": "mockgraph.request_contracts",
-    "MemoryStore": "mockgraph.store",
-    "Store": "mockgraph.store",
+    "Journal": "mockgraph.web.journal",
+    "JournalEntry": "mockgraph.web.journal",
+    "Operation": "mockgraph.core.operations",
+    "AuthMode": "mockgraph.core.principal",
+    "Principal": "mockgraph.core.principal",
+    "ContractViolation": "mockgraph.testing.request_checks",
+    "assert_requests_match_contracts": "mockgraph.testing.request_checks",
+    "check_requests": "mockgraph.testing.request_checks",
+    "MemoryStore": "mockgraph.storage.store",
+    "Store": "mockgraph.storage.store",
 }
 
 __all__ = [
@@ -140,7 +138,6 @@ __all__ = [
     "InvalidRequestBody",
     "Journal",
     "JournalEntry",
-    "LiveServer",
     "MemoryStore",
     "MissingApplicationPermission",
     "MockGraphConfig",

@@ -1,5 +1,5 @@
 """``python -m mockgraph``: the same as the ``mockgraph`` command."""
 
-from mockgraph.cli import main
+from mockgraph.cli.main import main
 
 raise SystemExit(main())

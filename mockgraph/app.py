@@ -9,24 +9,25 @@ from flask import Flask, Response, current_app, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.routing import BaseConverter
 
-from mockgraph import kit_wiring
-from mockgraph.admin import register_admin
-from mockgraph.config import MockGraphConfig, coerce_config
-from mockgraph.contracts import shared_contracts
-from mockgraph.errors import (
+from mockgraph.admin.openapi import register_openapi_route
+from mockgraph.admin.routes import register_admin
+from mockgraph.admin.simulate import register_simulate_route
+from mockgraph.core.config import MockGraphConfig, coerce_config
+from mockgraph.core.contracts import shared_contracts
+from mockgraph.core.errors import (
     GraphError,
     MethodNotAllowed,
     PayloadTooLarge,
     SegmentNotFound,
 )
-from mockgraph.graph_api import dispatch
-from mockgraph.http import add_graph_headers, assign_request_ids, error_response
-from mockgraph.identity import Gatekeeper, register_entra_routes
-from mockgraph.openapi import register_openapi_route
-from mockgraph.simulate_api import register_simulate_route
-from mockgraph.sqlite_store import open_store, with_state_defaults
-from mockgraph.state import EXTENSION_KEY, EmulatorState
-from mockgraph.store import Store
+from mockgraph.identity import Gatekeeper
+from mockgraph.storage.sqlite import open_store, with_state_defaults
+from mockgraph.storage.store import Store
+from mockgraph.web import hooks as kit_wiring
+from mockgraph.web.dispatch import dispatch
+from mockgraph.web.entra import register_entra_routes
+from mockgraph.web.http import add_graph_headers, assign_request_ids, error_response
+from mockgraph.web.state import EXTENSION_KEY, EmulatorState
 
 log = logging.getLogger("mockgraph")
 

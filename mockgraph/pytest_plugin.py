@@ -26,13 +26,13 @@ if TYPE_CHECKING:
     from flask import Flask
     from flask.testing import FlaskClient
 
-    from mockgraph.faults import Faults
-    from mockgraph.interceptor import GraphMock
-    from mockgraph.journal import Journal
-    from mockgraph.live import LiveServer
+    from mockgraph.server.threaded import MockGraphServer
     from mockgraph.signup import Simulator
-    from mockgraph.store import Store
-    from mockgraph.testkit import Connectors, Tokens
+    from mockgraph.storage.store import Store
+    from mockgraph.testing.interceptor import GraphMock
+    from mockgraph.testing.testkit import Connectors, Tokens
+    from mockgraph.web.faults import Faults
+    from mockgraph.web.journal import Journal
 
 MARKER = "mockgraph"
 MARKER_HELP = (
@@ -64,7 +64,7 @@ class MockGraphSettings:
 
     @property
     def tenant_id(self) -> str:
-        from mockgraph.config import DEFAULT_TENANT_ID
+        from mockgraph.core.config import DEFAULT_TENANT_ID
 
         return (self.tenant or DEFAULT_TENANT_ID).lower()
 
@@ -91,7 +91,7 @@ def _config_for(auth_mode: str, tenant: str | None, config: dict[str, Any]) -> d
     """A config whose directory also holds ``tenant``, with the default app registered there too."""
     from dataclasses import replace
 
-    from mockgraph.config import DEFAULT_TENANT_ID, Tenant, default_apps, default_tenants
+    from mockgraph.core.config import DEFAULT_TENANT_ID, Tenant, default_apps, default_tenants
 
     settings: dict[str, Any] = {"auth_mode": auth_mode, **config}
     if tenant is not None and tenant.lower() != DEFAULT_TENANT_ID and "tenants" not in config:
@@ -125,8 +125,8 @@ def mockgraph_settings(request: pytest.FixtureRequest) -> MockGraphSettings:
 @pytest.fixture
 def mockgraph_app(make_mockgraph_app: AppFactory, mockgraph_settings: MockGraphSettings) -> Iterator[Flask]:
     """This test's emulator: empty store, journal and faults, then the marker's faults and seed applied."""
-    from mockgraph.kit_wiring import faults_of, journal_of
-    from mockgraph.testkit import Connectors, reset
+    from mockgraph.testing.testkit import Connectors, reset
+    from mockgraph.web.hooks import faults_of, journal_of
 
     settings = mockgraph_settings
     app = make_mockgraph_app(auth_mode=settings.auth_mode, tenant=settings.tenant, **settings.config)
@@ -155,7 +155,7 @@ def mockgraph_client(mockgraph_app: Flask) -> FlaskClient:
 @pytest.fixture
 def mockgraph_store(mockgraph_app: Flask) -> Store:
     """This test's raw store (records with their secrets), keyed by (tenant, collection, id)."""
-    from mockgraph.state import state_of
+    from mockgraph.web.state import state_of
 
     return state_of(mockgraph_app).store
 
@@ -163,7 +163,7 @@ def mockgraph_store(mockgraph_app: Flask) -> Store:
 @pytest.fixture
 def mockgraph_connectors(mockgraph_app: Flask, mockgraph_settings: MockGraphSettings) -> Connectors:
     """Seed connectors as Graph would have created them, and inspect them, per tenant."""
-    from mockgraph.testkit import Connectors
+    from mockgraph.testing.testkit import Connectors
 
     return Connectors(mockgraph_app, tenant_id=mockgraph_settings.tenant_id)
 
@@ -171,7 +171,7 @@ def mockgraph_connectors(mockgraph_app: Flask, mockgraph_settings: MockGraphSett
 @pytest.fixture
 def mockgraph_tokens(mockgraph_app: Flask, mockgraph_settings: MockGraphSettings) -> Tokens:
     """Mint access tokens this test's app accepts (also in ``enforce`` mode), or deliberately bad ones."""
-    from mockgraph.testkit import Tokens
+    from mockgraph.testing.testkit import Tokens
 
     return Tokens(mockgraph_app, tenant_id=mockgraph_settings.tenant_id)
 
@@ -179,7 +179,7 @@ def mockgraph_tokens(mockgraph_app: Flask, mockgraph_settings: MockGraphSettings
 @pytest.fixture
 def mockgraph_journal(mockgraph_app: Flask) -> Journal:
     """Every request this test's app answered, with assertion helpers."""
-    from mockgraph.kit_wiring import journal_of
+    from mockgraph.web.hooks import journal_of
 
     return journal_of(mockgraph_app)
 
@@ -187,7 +187,7 @@ def mockgraph_journal(mockgraph_app: Flask) -> Journal:
 @pytest.fixture
 def mockgraph_faults(mockgraph_app: Flask) -> Faults:
     """Fault injection for this test's app: throttling, outages and latency per operation."""
-    from mockgraph.kit_wiring import faults_of
+    from mockgraph.web.hooks import faults_of
 
     return faults_of(mockgraph_app)
 
@@ -195,7 +195,7 @@ def mockgraph_faults(mockgraph_app: Flask) -> Faults:
 @pytest.fixture
 def mockgraph(mockgraph_app: Flask, mockgraph_settings: MockGraphSettings) -> Iterator[GraphMock]:
     """Intercept ``requests`` and ``httpx`` (sync and async) to Graph and its login host for this test."""
-    from mockgraph.interceptor import GraphMock
+    from mockgraph.testing.interceptor import GraphMock
 
     graph = GraphMock(
         mockgraph_app, allow_hosts=mockgraph_settings.allow_hosts, tenant_id=mockgraph_settings.tenant_id
@@ -205,11 +205,11 @@ def mockgraph(mockgraph_app: Flask, mockgraph_settings: MockGraphSettings) -> It
 
 
 @pytest.fixture(scope="session")
-def make_mockgraph_server(make_mockgraph_app: AppFactory) -> Iterator[LiveServer]:
+def make_mockgraph_server(make_mockgraph_app: AppFactory) -> Iterator[MockGraphServer]:
     """One live server on 127.0.0.1 (ephemeral port) for the session (per xdist worker)."""
-    from mockgraph.live import LiveServer
+    from mockgraph.server.threaded import MockGraphServer
 
-    server = LiveServer(make_mockgraph_app()).start()
+    server = MockGraphServer(make_mockgraph_app()).start()
     try:
         yield server
     finally:
@@ -217,7 +217,7 @@ def make_mockgraph_server(make_mockgraph_app: AppFactory) -> Iterator[LiveServer
 
 
 @pytest.fixture
-def mockgraph_server(make_mockgraph_server: LiveServer, mockgraph_app: Flask) -> LiveServer:
+def mockgraph_server(make_mockgraph_server: MockGraphServer, mockgraph_app: Flask) -> MockGraphServer:
     """The live server, answering from this test's (freshly reset) app; ``url_for(path)`` gives URLs."""
     make_mockgraph_server.app = mockgraph_app
     return make_mockgraph_server

@@ -8,13 +8,13 @@ needs the optional ``hypothesis`` dependency (``pip install 'mockgraph[strategie
 
 from __future__ import annotations
 
-from mockgraph._strategies.invalid_bodies import (
+from mockgraph.testing.strategies.invalid_bodies import (
     InvalidBodyKind,
     invalid_create_bodies,
     invalid_update_bodies,
     invalid_upload_bodies,
 )
-from mockgraph._strategies.payloads import (
+from mockgraph.testing.strategies.payloads import (
     api_connectors,
     authentication_configurations,
     basic_authentications,
@@ -27,7 +27,7 @@ from mockgraph._strategies.payloads import (
     update_bodies,
     upload_bodies,
 )
-from mockgraph._strategies.tokens import (
+from mockgraph.testing.strategies.tokens import (
     GeneratedToken,
     InvalidAuthorization,
     InvalidTokenKind,

@@ -7,8 +7,8 @@ from contextlib import contextmanager
 
 from flask import Flask
 
-from mockgraph.contracts import shared_contracts
-from mockgraph.server import MockGraphServer
+from mockgraph.core.contracts import shared_contracts
+from mockgraph.server.threaded import MockGraphServer
 
 COLLECTION_PATH = "/beta/identity/apiConnectors"
 

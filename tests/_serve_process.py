@@ -15,7 +15,7 @@ from typing import Any
 
 import requests
 
-from mockgraph.config import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT_ID
+from mockgraph.core.config import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT_ID
 
 START_SECONDS = 30.0
 GRAPH_SCOPE = "https://graph.microsoft.com/.default"

@@ -10,7 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from mockgraph import create_app, make_pkcs12
-from mockgraph.state import EmulatorState, state_of
+from mockgraph.web.state import EmulatorState, state_of
 
 BASIC_BODY: dict[str, Any] = {
     "displayName": "Test API",

@@ -7,8 +7,8 @@ from typing import Any
 from flask import Flask
 
 from mockgraph import create_app
-from mockgraph.config import DEFAULT_TENANT_ID
-from mockgraph.state import state_of
+from mockgraph.core.config import DEFAULT_TENANT_ID
+from mockgraph.web.state import state_of
 
 APP_ID = "ad000000-0000-4000-8000-0000000000a4"
 APP_SECRET = "admin-test-secret-6c2e"

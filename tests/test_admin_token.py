@@ -11,24 +11,24 @@ import pytest
 import requests
 
 from mockgraph import create_app
-from mockgraph.live import LiveServer
+from mockgraph.server.threaded import MockGraphServer
 
 
 @pytest.fixture
-def server() -> Iterator[LiveServer]:
-    live = LiveServer(create_app()).start()  # enforce: tokens must really verify
+def server() -> Iterator[MockGraphServer]:
+    live = MockGraphServer(create_app()).start()  # enforce: tokens must really verify
     try:
         yield live
     finally:
         live.stop()
 
 
-def cli_token(server: LiveServer, *options: str) -> subprocess.CompletedProcess[str]:
+def cli_token(server: MockGraphServer, *options: str) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-m", "mockgraph", "token", "--url", server.url_for("/").rstrip("/"), *options]
     return subprocess.run(command, capture_output=True, text=True, timeout=60)
 
 
-def test_cli_token_from_a_running_server_is_accepted_by_it(server: LiveServer) -> None:
+def test_cli_token_from_a_running_server_is_accepted_by_it(server: MockGraphServer) -> None:
     result = cli_token(server)
     assert result.returncode == 0, result.stderr
     token = result.stdout.strip()
@@ -40,7 +40,7 @@ def test_cli_token_from_a_running_server_is_accepted_by_it(server: LiveServer) -
     assert response.status_code == 200
 
 
-def test_cli_token_claims_reach_the_decisions(server: LiveServer) -> None:
+def test_cli_token_claims_reach_the_decisions(server: MockGraphServer) -> None:
     reader = cli_token(server, "--role", "APIConnectors.Read.All").stdout.strip()
     assert jwt.decode(reader, options={"verify_signature": False})["roles"] == ["APIConnectors.Read.All"]
     headers = {"Authorization": f"Bearer {reader}"}
@@ -63,7 +63,7 @@ def test_cli_token_claims_reach_the_decisions(server: LiveServer) -> None:
     assert answer.json()["error"]["message"] == "Lifetime validation failed, the token is expired."
 
 
-def test_a_token_minted_in_another_process_without_the_server_is_refused(server: LiveServer) -> None:
+def test_a_token_minted_in_another_process_without_the_server_is_refused(server: MockGraphServer) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "mockgraph", "token"], capture_output=True, text=True, timeout=60, check=True
     )

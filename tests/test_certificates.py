@@ -13,9 +13,9 @@ from cryptography.hazmat.primitives import serialization
 from flask.testing import FlaskClient
 
 from mockgraph import make_pkcs12, read_pkcs12
-from mockgraph.certificates import CertificateFacts, active_index, load_client_identity
-from mockgraph.errors import InvalidRequestBody
-from mockgraph.state import EmulatorState
+from mockgraph.core.certificates import CertificateFacts, active_index, load_client_identity
+from mockgraph.core.errors import InvalidRequestBody
+from mockgraph.web.state import EmulatorState
 
 NOW = dt.datetime(2026, 6, 1, 12, 0, 0, tzinfo=dt.UTC)
 

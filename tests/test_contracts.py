@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 from jsonschema import Draft202012Validator
 
 from mockgraph import make_pkcs12
-from mockgraph.contracts import contract_names, contracts_dir, load_schema, shared_contracts
+from mockgraph.core.contracts import contract_names, contracts_dir, load_schema, shared_contracts
 from tests.conftest import BASIC_BODY, pkcs12_body
 
 REPO = Path(__file__).resolve().parents[1]

@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 import yaml
 
-from mockgraph.contracts import shared_contracts
-from mockgraph.openapi import build_openapi
+from mockgraph.admin.openapi import build_openapi
+from mockgraph.core.contracts import shared_contracts
 
 OFFICIAL_DIR = Path(__file__).parent / "data" / "official"
 VERSIONS = ["beta", "v1.0"]

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mockgraph.contracts import Contracts, fast_validator, schema_keywords, shared_contracts
+from mockgraph.core.contracts import Contracts, fast_validator, schema_keywords, shared_contracts
 from mockgraph.strategies import (
     create_bodies,
     invalid_create_bodies,

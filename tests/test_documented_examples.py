@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives import serialization
 from flask.testing import FlaskClient
 
 from mockgraph import make_pkcs12
-from mockgraph.certificates import GeneratedPkcs12
+from mockgraph.core.certificates import GeneratedPkcs12
 
 GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 

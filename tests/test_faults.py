@@ -8,12 +8,12 @@ import pytest
 import requests
 from flask.testing import FlaskClient
 
-from mockgraph.errors import GraphError
-from mockgraph.faults import Faults
-from mockgraph.interceptor import GraphMock
-from mockgraph.journal import Journal
-from mockgraph.operations import Operation
-from mockgraph.testkit import Connectors, Tokens
+from mockgraph.core.errors import GraphError
+from mockgraph.core.operations import Operation
+from mockgraph.testing.interceptor import GraphMock
+from mockgraph.testing.testkit import Connectors, Tokens
+from mockgraph.web.faults import Faults
+from mockgraph.web.journal import Journal
 
 CONNECTORS = "/beta/identity/apiConnectors"
 

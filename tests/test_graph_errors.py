@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from mockgraph.contracts import shared_contracts
-from mockgraph.state import EmulatorState
+from mockgraph.core.contracts import shared_contracts
+from mockgraph.web.state import EmulatorState
 
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$")
 
@@ -174,7 +174,7 @@ def test_oversized_body_is_413_and_stores_nothing(state: EmulatorState) -> None:
     big = {"displayName": "x" * 2000, "targetUrl": "https://a", "authenticationConfiguration": {}}
     response = client.post("/beta/identity/apiConnectors", json=big)
     assert_graph_error(response, 413, "RequestEntityTooLarge")
-    from mockgraph.state import state_of
+    from mockgraph.web.state import state_of
 
     assert state_of(app).store.dump() == {}
 
@@ -196,7 +196,7 @@ def test_internal_fault_is_a_graph_shaped_500_and_stores_nothing(
     def broken(record: dict[str, Any]) -> dict[str, Any]:
         raise RuntimeError("boom: secret-looking detail")
 
-    import mockgraph.graph_api as graph_api
+    import mockgraph.web.dispatch as graph_api
 
     original = graph_api.connectors.changes_from_patch
     graph_api.connectors.changes_from_patch = broken  # type: ignore[assignment]

@@ -13,7 +13,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from mockgraph.config import (
+from mockgraph.core.config import (
     DEFAULT_CLIENT_ID,
     DEFAULT_CLIENT_SECRET,
     DEFAULT_GRANTS,
@@ -31,10 +31,11 @@ from mockgraph.config import (
     Tenant,
     UserAccount,
 )
-from mockgraph.identity import Gatekeeper, register_entra_routes
+from mockgraph.core.principal import AuthMode
+from mockgraph.identity import Gatekeeper
 from mockgraph.identity.directory import service_principal_id
 from mockgraph.identity.permissions import all_application_permissions, all_delegated_scopes
-from mockgraph.principal import AuthMode
+from mockgraph.web.entra import register_entra_routes
 
 GRAPH_DEFAULT = "https://graph.microsoft.com/.default"
 TENANT_B = "b0b0b0b0-0000-4000-8000-000000000002"

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from mockgraph.config import (
+from mockgraph.core.config import (
     DEFAULT_CLIENT_ID,
     DEFAULT_TENANT_ID,
     EXTERNAL_ID_USER_FLOW_ADMINISTRATOR,
@@ -17,13 +17,15 @@ from mockgraph.config import (
     MockGraphConfig,
     Tenant,
 )
-from mockgraph.errors import (
+from mockgraph.core.errors import (
     WWW_AUTHENTICATE,
     AuthorizationDenied,
     GraphError,
     InvalidAuthenticationToken,
     MissingApplicationPermission,
 )
+from mockgraph.core.operations import Operation
+from mockgraph.core.principal import AuthMode, Principal
 from mockgraph.identity import BadToken, Gatekeeper, mint_token
 from mockgraph.identity.permissions import (
     PERMISSION_TABLE,
@@ -33,8 +35,6 @@ from mockgraph.identity.permissions import (
     render_markdown,
     requirement_for,
 )
-from mockgraph.operations import Operation
-from mockgraph.principal import AuthMode, Principal
 
 READS = (Operation.LIST_CONNECTORS, Operation.GET_CONNECTOR, Operation.COUNT_CONNECTORS)
 WRITES = (

@@ -14,7 +14,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from mockgraph import create_app
-from mockgraph.config import (
+from mockgraph.core.config import (
     DEFAULT_CLIENT_ID,
     DEFAULT_CLIENT_SECRET,
     DEFAULT_TENANT_ID,
@@ -27,9 +27,9 @@ from mockgraph.config import (
     MockGraphConfig,
     Tenant,
 )
-from mockgraph.errors import WWW_AUTHENTICATE
+from mockgraph.core.errors import WWW_AUTHENTICATE
+from mockgraph.core.principal import AuthMode
 from mockgraph.identity import BadToken, mint_token
-from mockgraph.principal import AuthMode
 
 TENANT_B = "b0b0b0b0-0000-4000-8000-000000000002"
 APP_B = AppRegistration(
@@ -246,7 +246,7 @@ def test_decision_ladder(
 def test_expired_token_is_refused_even_after_it_was_accepted_once() -> None:
     clock = [0.0]
     app = make_app(AuthMode.ENFORCE)
-    from mockgraph.state import state_of
+    from mockgraph.web.state import state_of
 
     gatekeeper = state_of(app).gatekeeper
     real_time = gatekeeper.verifier._clock

@@ -9,7 +9,7 @@ from typing import Any
 import jwt
 import pytest
 
-from mockgraph.config import (
+from mockgraph.core.config import (
     DEFAULT_CLIENT_ID,
     DEFAULT_GRANTS,
     DEFAULT_TENANT_ID,
@@ -18,7 +18,7 @@ from mockgraph.config import (
     READ_WRITE_ALL,
     MockGraphConfig,
 )
-from mockgraph.errors import InvalidAuthenticationToken
+from mockgraph.core.errors import InvalidAuthenticationToken
 from mockgraph.identity import BadToken, Gatekeeper, TokenFactory, mint_token, verification
 from mockgraph.identity import keys as keys_module
 from mockgraph.identity.keys import generate_key, load_or_create_key, process_signing_key
@@ -314,7 +314,7 @@ def test_cache_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
 def run_token_command(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
     import argparse
 
-    from mockgraph.identity import token_command
+    from mockgraph.cli import token as token_command
 
     parser = argparse.ArgumentParser()
     token_command.register(parser.add_subparsers(dest="command"))

@@ -11,8 +11,8 @@ import requests
 import responses
 
 from mockgraph import create_app
-from mockgraph.interceptor import GraphMock
-from mockgraph.live import LiveServer
+from mockgraph.server.threaded import MockGraphServer
+from mockgraph.testing.interceptor import GraphMock
 
 GRAPH = "https://graph.microsoft.com"
 BODY: dict[str, Any] = {
@@ -110,7 +110,7 @@ def test_strict_mode_fails_on_exit_listing_what_was_unroutable() -> None:
 
 
 def test_allowed_hosts_go_through_and_nothing_else_does() -> None:
-    with LiveServer(create_app({"auth_mode": "off"})) as server:
+    with MockGraphServer(create_app({"auth_mode": "off"})) as server:
         with GraphMock(allow_hosts=["127.0.0.1"]) as graph:
             via_requests = requests.get(server.url_for("/beta/identity/apiConnectors"), timeout=5)
             via_httpx = httpx.get(server.url_for("/v1.0/identity/apiConnectors"))

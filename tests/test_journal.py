@@ -9,9 +9,9 @@ import pytest
 from flask.testing import FlaskClient
 
 from mockgraph import create_app, make_pkcs12
-from mockgraph.journal import REDACTED, Journal, JournalEntry, json_differences, redact
-from mockgraph.state import state_of
-from mockgraph.testkit import Tokens
+from mockgraph.testing.testkit import Tokens
+from mockgraph.web.journal import REDACTED, Journal, JournalEntry, json_differences, redact
+from mockgraph.web.state import state_of
 
 CONNECTORS = "/beta/identity/apiConnectors"
 BASIC: dict[str, Any] = {

@@ -9,8 +9,8 @@ import httpx
 import pytest
 import requests
 
-from mockgraph.interceptor import GraphMock
-from mockgraph.live import LiveServer
+from mockgraph.server.threaded import MockGraphServer
+from mockgraph.testing.interceptor import GraphMock
 
 
 def test_a_socket_to_a_public_address_is_refused() -> None:
@@ -39,7 +39,7 @@ def test_requests_and_httpx_without_the_mock_cannot_reach_graph() -> None:
         httpx.get("https://graph.microsoft.com/beta/identity/apiConnectors")
 
 
-def test_loopback_stays_reachable(mockgraph_server: LiveServer) -> None:
+def test_loopback_stays_reachable(mockgraph_server: MockGraphServer) -> None:
     response = requests.get(mockgraph_server.url_for("/beta/identity/apiConnectors"), timeout=5)
     assert response.status_code == 401  # a real HTTP answer, from 127.0.0.1
 

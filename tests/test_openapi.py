@@ -10,9 +10,9 @@ import schemathesis
 from flask.testing import FlaskClient
 
 from mockgraph import create_app
-from mockgraph.cli import main
+from mockgraph.admin.openapi import OPENAPI_PATH, build_openapi
+from mockgraph.cli.main import main
 from mockgraph.identity import mint_token
-from mockgraph.openapi import OPENAPI_PATH, build_openapi
 
 AUTH = {"Authorization": f"Bearer {mint_token()}"}
 

@@ -9,12 +9,12 @@ import pytest
 from flask.testing import FlaskClient
 
 from mockgraph import create_app
-from mockgraph.contracts import shared_contracts
+from mockgraph.admin.openapi import build_openapi
+from mockgraph.core.contracts import shared_contracts
+from mockgraph.core.operations import Operation
 from mockgraph.identity import mint_token
-from mockgraph.openapi import build_openapi
-from mockgraph.operations import Operation
-from mockgraph.routing import resolve
-from mockgraph.userflows_api import HANDLERS
+from mockgraph.resources.userflows.views import HANDLERS
+from mockgraph.web.routing import resolve
 
 AUTH = {"Authorization": f"Bearer {mint_token()}"}
 METHODS = {"get", "put", "post", "patch", "delete"}

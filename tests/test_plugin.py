@@ -198,7 +198,7 @@ def test_importing_the_plugin_patches_nothing() -> None:
         send = requests.adapters.HTTPAdapter.send
         import mockgraph.pytest_plugin
         assert requests.adapters.HTTPAdapter.send is send
-        loaded = [m for m in ("responses", "httpx", "mockgraph.interceptor") if m in sys.modules]
+        loaded = [m for m in ("responses", "httpx", "mockgraph.testing.interceptor") if m in sys.modules]
         assert loaded == [], loaded
         print("ok")
         """

@@ -6,10 +6,10 @@ import pytest
 import requests
 from flask.testing import FlaskClient
 
-from mockgraph.interceptor import GraphMock
-from mockgraph.live import LiveServer
 from mockgraph.pytest_plugin import MockGraphSettings
-from mockgraph.testkit import Connectors, Tokens
+from mockgraph.server.threaded import MockGraphServer
+from mockgraph.testing.interceptor import GraphMock
+from mockgraph.testing.testkit import Connectors, Tokens
 
 TENANT = "7e6d5c4b-3a29-4180-9f6e-5d4c3b2a1908"
 BODY = {
@@ -57,7 +57,7 @@ def test_enforce_refuses_tokens_of_other_signers_and_accepts_minted_ones(
 
 @pytest.mark.mockgraph(allow_hosts=["127.0.0.1"])
 def test_allow_hosts_lets_the_live_server_through_the_interceptor(
-    mockgraph: GraphMock, mockgraph_server: LiveServer
+    mockgraph: GraphMock, mockgraph_server: MockGraphServer
 ) -> None:
     headers = mockgraph.tokens.headers()
     live = requests.get(mockgraph_server.url_for("/beta/identity/apiConnectors"), headers=headers, timeout=5)

@@ -9,7 +9,7 @@ import pytest
 
 import mockgraph
 from mockgraph import create_app
-from mockgraph.state import state_of
+from mockgraph.web.state import state_of
 from tests.conftest import BASIC_BODY
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from mockgraph import create_app
-from mockgraph.server import MockGraphServer
+from mockgraph.server.threaded import MockGraphServer
 from tests.readme import code_blocks
 
 

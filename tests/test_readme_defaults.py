@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mockgraph import config
+from mockgraph.core import config
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
 

@@ -14,11 +14,11 @@ import pytest
 import requests
 
 from mockgraph import create_app, make_pkcs12
-from mockgraph.config import DEFAULT_TENANT_ID
-from mockgraph.connectors import COLLECTION
-from mockgraph.sqlite_store import SqliteStore
-from mockgraph.state import state_of
-from mockgraph.testkit import Tokens
+from mockgraph.core.config import DEFAULT_TENANT_ID
+from mockgraph.resources.connectors.model import COLLECTION
+from mockgraph.storage.sqlite import SqliteStore
+from mockgraph.testing.testkit import Tokens
+from mockgraph.web.state import state_of
 from tests._reliability import COLLECTION_PATH, graph_error_problem, live_server
 from tests._serve_process import ServeProcess
 

@@ -14,8 +14,6 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from mockgraph import create_app
-from mockgraph.interceptor import call_app
-from mockgraph.state import state_of
 from mockgraph.strategies import (
     create_bodies,
     invalid_authorizations,
@@ -25,7 +23,9 @@ from mockgraph.strategies import (
     update_bodies,
     upload_bodies,
 )
-from mockgraph.testkit import Connectors, Tokens
+from mockgraph.testing.interceptor import call_app
+from mockgraph.testing.testkit import Connectors, Tokens
+from mockgraph.web.state import state_of
 from tests._reliability import graph_error_problem
 
 LIMIT = (

@@ -11,7 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from mockgraph import create_app, make_pkcs12
-from mockgraph.config import (
+from mockgraph.core.config import (
     DEFAULT_TENANT_ID,
     READ_WRITE_ALL,
     USER_FLOW_READ_WRITE_ALL,
@@ -19,8 +19,8 @@ from mockgraph.config import (
     MockGraphConfig,
     Tenant,
 )
-from mockgraph.state import state_of
-from mockgraph.testkit import Tokens
+from mockgraph.testing.testkit import Tokens
+from mockgraph.web.state import state_of
 from tests._reliability import graph_error_problem
 
 TENANT_A = DEFAULT_TENANT_ID

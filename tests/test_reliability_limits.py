@@ -13,10 +13,10 @@ import requests
 from flask import Flask
 
 from mockgraph import create_app
-from mockgraph.config import DEFAULT_MAX_BODY_BYTES, DEFAULT_TENANT_ID
-from mockgraph.connectors import COLLECTION
-from mockgraph.state import state_of
-from mockgraph.testkit import Tokens
+from mockgraph.core.config import DEFAULT_MAX_BODY_BYTES, DEFAULT_TENANT_ID
+from mockgraph.resources.connectors.model import COLLECTION
+from mockgraph.testing.testkit import Tokens
+from mockgraph.web.state import state_of
 from tests._reliability import COLLECTION_PATH, graph_error_problem, live_server
 
 LIMIT = DEFAULT_MAX_BODY_BYTES

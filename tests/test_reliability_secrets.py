@@ -15,8 +15,8 @@ from urllib.parse import quote, quote_plus
 import pytest
 import requests
 
-from mockgraph import create_app, make_pkcs12, request_log
-from mockgraph.config import (
+from mockgraph import create_app, make_pkcs12
+from mockgraph.core.config import (
     DEFAULT_TENANT_ID,
     EXTERNAL_ID_USER_FLOW_ADMINISTRATOR,
     READ_WRITE_ALL,
@@ -24,7 +24,8 @@ from mockgraph.config import (
     MockGraphConfig,
     UserAccount,
 )
-from mockgraph.kit_wiring import journal_of
+from mockgraph.server import request_log
+from mockgraph.web.hooks import journal_of
 from tests._reliability import COLLECTION_PATH, live_server
 
 CLIENT_ID = "5ec7e700-0000-4000-8000-00000000a001"

@@ -28,9 +28,9 @@ from schemathesis.specs.openapi.checks import (
 
 from mockgraph import create_app, make_pkcs12
 from mockgraph import strategies as mgst
+from mockgraph.admin.openapi import OPENAPI_PATH, build_openapi
 from mockgraph.identity import mint_token
-from mockgraph.live import LiveServer
-from mockgraph.openapi import OPENAPI_PATH, build_openapi
+from mockgraph.server.threaded import MockGraphServer
 
 AUTH = {"Authorization": f"Bearer {mint_token()}"}
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
@@ -66,8 +66,8 @@ Prepare = Callable[[Any, bool, bool, Any, str], None]
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[LiveServer]:
-    live = LiveServer(create_app({"connector_limit": 100_000})).start()
+def server() -> Iterator[MockGraphServer]:
+    live = MockGraphServer(create_app({"connector_limit": 100_000})).start()
     yield live
     live.stop()
 
@@ -184,7 +184,7 @@ def fuzz(operation: Any, base: str, prepare: Prepare) -> int:
     ids=["connectors", "user-flows"],
 )
 def test_schemathesis_finds_no_fault_and_every_operation_succeeds(
-    server: LiveServer, prefix: str, expected_operations: int, prepare: Prepare
+    server: MockGraphServer, prefix: str, expected_operations: int, prepare: Prepare
 ) -> None:
     schema = schemathesis.openapi.from_url(server.url + OPENAPI_PATH)
     base = f"{server.url}/beta"

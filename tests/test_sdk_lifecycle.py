@@ -28,8 +28,8 @@ from msgraph_beta.generated.models.o_data_errors.o_data_error import ODataError
 from msgraph_beta.generated.models.pkcs12_certificate import Pkcs12Certificate
 
 from mockgraph import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT_ID, make_pkcs12
-from mockgraph.certificates import GeneratedPkcs12
-from mockgraph.interceptor import GraphMock
+from mockgraph.core.certificates import GeneratedPkcs12
+from mockgraph.testing.interceptor import GraphMock
 
 SCOPES = ["https://graph.microsoft.com/.default"]
 ANY_TENANT = "4b1d7c3e-8f7a-4c55-9d0e-2f6b8a9c0d11"

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from mockgraph import make_pkcs12
-from mockgraph.config import DEFAULT_CLIENT_SECRET, DEFAULT_TENANT_ID
+from mockgraph.core.config import DEFAULT_CLIENT_SECRET, DEFAULT_TENANT_ID
 from tests._serve_process import ServeProcess, run_cli
 
 BASIC_PASSWORD = "basic-pw-7f3a9c1e"

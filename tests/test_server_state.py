@@ -13,7 +13,7 @@ from typing import Any
 
 import requests
 
-from mockgraph.config import DEFAULT_TENANT_ID
+from mockgraph.core.config import DEFAULT_TENANT_ID
 from tests._serve_process import ServeProcess
 from tests.test_server_process import connector_body
 

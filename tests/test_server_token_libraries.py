@@ -9,7 +9,7 @@ import msal
 import pytest
 from azure.identity import ClientSecretCredential
 
-from mockgraph.config import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT_ID
+from mockgraph.core.config import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT_ID
 from tests._serve_process import GRAPH_SCOPE, ServeProcess
 
 

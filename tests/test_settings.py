@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from mockgraph.config import DEFAULT_CLIENT_ID, DEFAULT_TENANT_ID
-from mockgraph.principal import AuthMode
-from mockgraph.settings import ConfigError, ServeSettings, load_settings
+from mockgraph.core.config import DEFAULT_CLIENT_ID, DEFAULT_TENANT_ID
+from mockgraph.core.principal import AuthMode
+from mockgraph.server.settings import ConfigError, ServeSettings, load_settings
 
 TOML = """
 host = "127.0.0.1"

@@ -10,7 +10,7 @@ from _signup_servers import wsgi_server
 from flask import Flask, request
 
 from mockgraph import create_app
-from mockgraph.cli import main
+from mockgraph.cli.main import main
 
 USER = {
     "email": "john@fabrikam.com",

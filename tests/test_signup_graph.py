@@ -12,7 +12,7 @@ from flask import Flask, request
 from flask.testing import FlaskClient
 
 from mockgraph import make_pkcs12
-from mockgraph.errors import BadRequest, ResourceNotFound
+from mockgraph.core.errors import BadRequest, ResourceNotFound
 from mockgraph.signup import (
     FailureKind,
     HttpTransport,

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from mockgraph import create_app
-from mockgraph.config import DEFAULT_TENANT_ID
-from mockgraph.journal import REDACTED
-from mockgraph.snapshot import InvalidSeed, apply_seed, export_state
-from mockgraph.state import state_of
+from mockgraph.admin.snapshot import InvalidSeed, apply_seed, export_state
+from mockgraph.core.config import DEFAULT_TENANT_ID
+from mockgraph.web.journal import REDACTED
+from mockgraph.web.state import state_of
 from tests.conftest import pkcs12_body
 
 USER = {

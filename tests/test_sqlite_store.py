@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from mockgraph.errors import QuotaExceeded
-from mockgraph.sqlite_store import SqliteStore
+from mockgraph.core.errors import QuotaExceeded
+from mockgraph.storage.sqlite import SqliteStore
 
 INCREMENTS = 60
 

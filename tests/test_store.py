@@ -6,8 +6,8 @@ import threading
 
 import pytest
 
-from mockgraph.errors import QuotaExceeded
-from mockgraph.store import MemoryStore
+from mockgraph.core.errors import QuotaExceeded
+from mockgraph.storage.store import MemoryStore
 
 
 def test_tenants_and_collections_are_isolated() -> None:

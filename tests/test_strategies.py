@@ -15,10 +15,10 @@ from hypothesis.errors import InvalidArgument
 
 from mockgraph import create_app, read_pkcs12
 from mockgraph import strategies as mgst
-from mockgraph.certificates import GeneratedPkcs12
-from mockgraph.contracts import shared_contracts
+from mockgraph.core.certificates import GeneratedPkcs12
+from mockgraph.core.contracts import shared_contracts
 from mockgraph.identity import mint_token
-from mockgraph.state import state_of
+from mockgraph.web.state import state_of
 
 COLLECTION = "/beta/identity/apiConnectors"
 SMALL_LIMIT = 64 * 1024

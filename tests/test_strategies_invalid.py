@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 
 from mockgraph import create_app
 from mockgraph import strategies as mgst
-from mockgraph.contracts import shared_contracts
+from mockgraph.core.contracts import shared_contracts
 from mockgraph.identity import mint_token
-from mockgraph.state import state_of
+from mockgraph.web.state import state_of
 
 COLLECTION = "/beta/identity/apiConnectors"
 SMALL_LIMIT = 16 * 1024

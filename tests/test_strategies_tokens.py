@@ -18,9 +18,9 @@ from hypothesis import strategies as st
 
 from mockgraph import create_app, make_pkcs12
 from mockgraph import strategies as mgst
-from mockgraph.contracts import shared_contracts
+from mockgraph.core.contracts import shared_contracts
 from mockgraph.identity import mint_token
-from mockgraph.state import state_of
+from mockgraph.web.state import state_of
 
 READ_ALL = "APIConnectors.Read.All"
 READ_WRITE_ALL = "APIConnectors.ReadWrite.All"

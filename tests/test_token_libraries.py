@@ -9,14 +9,14 @@ import requests
 from azure.core.exceptions import ClientAuthenticationError
 from azure.identity import ClientSecretCredential
 
-from mockgraph.config import (
+from mockgraph.core.config import (
     DEFAULT_CLIENT_ID,
     DEFAULT_CLIENT_SECRET,
     DEFAULT_TENANT_ID,
     DEFAULT_USER_NAME,
     DEFAULT_USER_PASSWORD,
 )
-from mockgraph.interceptor import GraphMock
+from mockgraph.testing.interceptor import GraphMock
 
 GRAPH_DEFAULT = ["https://graph.microsoft.com/.default"]
 CONNECTORS = "https://graph.microsoft.com/v1.0/identity/apiConnectors"

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from mockgraph.contracts import shared_contracts
+from mockgraph.core.contracts import shared_contracts
 
 BETA = "/beta/identity"
 CONNECTOR = {

@@ -8,7 +8,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from mockgraph import DEFAULT_TENANT_ID, MockGraphConfig, Tenant, create_app
-from mockgraph.config import EXTERNAL_ID_USER_FLOW_ADMINISTRATOR, GLOBAL_ADMINISTRATOR, READ_WRITE_ALL
+from mockgraph.core.config import EXTERNAL_ID_USER_FLOW_ADMINISTRATOR, GLOBAL_ADMINISTRATOR, READ_WRITE_ALL
 from mockgraph.identity import BadToken, mint_token
 
 OTHER_TENANT = "b7c0ffee-0000-4000-8000-000000000002"

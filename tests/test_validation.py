@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mockgraph import create_app, make_pkcs12
-from mockgraph.state import EmulatorState, state_of
+from mockgraph.web.state import EmulatorState, state_of
 from tests.conftest import BASIC_BODY, pkcs12_body
 
 

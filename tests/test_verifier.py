@@ -10,26 +10,26 @@ from pathlib import Path
 import pytest
 
 from mockgraph import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT_ID, create_app
-from mockgraph.cli import main
+from mockgraph.cli.main import main
 from mockgraph.identity import mint_token
-from mockgraph.live import LiveServer
-from mockgraph.state import state_of
-from mockgraph.verifier import Target, run_scenarios
-from mockgraph.verify_scenarios import SCENARIOS
+from mockgraph.server.threaded import MockGraphServer
+from mockgraph.verify.probe import Target, run_scenarios
+from mockgraph.verify.scenarios import SCENARIOS
+from mockgraph.web.state import state_of
 
 TOKEN = mint_token()
 READ_ONLY_TOKEN = mint_token(roles=["APIConnectors.Read.All"])
 
 
 @pytest.fixture
-def server() -> Iterator[LiveServer]:
-    live = LiveServer(create_app()).start()  # enforce mode: the real permission decisions
+def server() -> Iterator[MockGraphServer]:
+    live = MockGraphServer(create_app()).start()  # enforce mode: the real permission decisions
     yield live
     live.stop()
 
 
 def test_verify_passes_against_the_emulator_and_writes_junit(
-    server: LiveServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    server: MockGraphServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     report = tmp_path / "verify.xml"
     argv = ["verify", "--base-url", server.url, "--token", TOKEN, "--low-privilege-token", READ_ONLY_TOKEN]
@@ -47,14 +47,14 @@ def test_verify_passes_against_the_emulator_and_writes_junit(
 
 
 @pytest.mark.parametrize("api_version", ["beta", "v1.0"])
-def test_verify_passes_on_both_versions(server: LiveServer, api_version: str) -> None:
+def test_verify_passes_on_both_versions(server: MockGraphServer, api_version: str) -> None:
     target = Target(server.url, TOKEN, READ_ONLY_TOKEN, version=api_version)
     results = run_scenarios(target, SCENARIOS)
     assert [(r.name, r.divergences) for r in results if r.outcome != "passed"] == []
 
 
 def test_without_a_low_privilege_token_the_403_scenario_is_reported_as_not_run(
-    server: LiveServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    server: MockGraphServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     report = tmp_path / "verify.xml"
     assert main(["verify", "--base-url", server.url, "--token", TOKEN, "--junit-xml", str(report)]) == 0
@@ -68,7 +68,7 @@ def test_without_a_low_privilege_token_the_403_scenario_is_reported_as_not_run(
 
 
 def test_verify_gets_its_token_by_client_credentials(
-    server: LiveServer, capsys: pytest.CaptureFixture[str]
+    server: MockGraphServer, capsys: pytest.CaptureFixture[str]
 ) -> None:
     argv = ["verify", "--base-url", server.url, "--authority", server.url, "--tenant", DEFAULT_TENANT_ID]
     code = main([*argv, "--client-id", DEFAULT_CLIENT_ID, "--client-secret", DEFAULT_CLIENT_SECRET])
@@ -76,7 +76,7 @@ def test_verify_gets_its_token_by_client_credentials(
 
 
 def test_a_refused_client_secret_is_a_clear_start_error(
-    server: LiveServer, capsys: pytest.CaptureFixture[str]
+    server: MockGraphServer, capsys: pytest.CaptureFixture[str]
 ) -> None:
     argv = ["verify", "--base-url", server.url, "--authority", server.url, "--tenant", DEFAULT_TENANT_ID]
     code = main([*argv, "--client-id", DEFAULT_CLIENT_ID, "--client-secret", "wrong-secret-value"])
@@ -91,7 +91,7 @@ def test_no_credentials_is_a_clear_start_error(capsys: pytest.CaptureFixture[str
     assert "--token" in capsys.readouterr().err
 
 
-def test_the_transcript_and_report_hold_no_secret(server: LiveServer, tmp_path: Path) -> None:
+def test_the_transcript_and_report_hold_no_secret(server: MockGraphServer, tmp_path: Path) -> None:
     report = tmp_path / "verify.xml"
     assert main(["verify", "--base-url", server.url, "--token", TOKEN, "--junit-xml", str(report)]) == 0
     text = report.read_text()

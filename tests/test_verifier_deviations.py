@@ -16,9 +16,9 @@ from flask import Flask
 from werkzeug.wrappers import Request, Response
 
 from mockgraph import create_app
-from mockgraph.cli import main
+from mockgraph.cli.main import main
 from mockgraph.identity import mint_token
-from mockgraph.live import LiveServer
+from mockgraph.server.threaded import MockGraphServer
 
 TOKEN = mint_token()
 Transform = Callable[[Request, Any, Response], None]
@@ -148,11 +148,11 @@ DEVIATIONS = [
 
 
 @pytest.fixture
-def serve() -> Iterator[Callable[[Flask], LiveServer]]:
-    started: list[LiveServer] = []
+def serve() -> Iterator[Callable[[Flask], MockGraphServer]]:
+    started: list[MockGraphServer] = []
 
-    def start(app: Flask) -> LiveServer:
-        started.append(LiveServer(app).start())
+    def start(app: Flask) -> MockGraphServer:
+        started.append(MockGraphServer(app).start())
         return started[-1]
 
     yield start
@@ -162,7 +162,7 @@ def serve() -> Iterator[Callable[[Flask], LiveServer]]:
 
 @pytest.mark.parametrize(("transform", "named"), DEVIATIONS)
 def test_each_deviation_is_named(
-    serve: Callable[[Flask], LiveServer],
+    serve: Callable[[Flask], MockGraphServer],
     capsys: pytest.CaptureFixture[str],
     transform: Transform,
     named: list[str],
@@ -177,7 +177,7 @@ def test_each_deviation_is_named(
 
 
 def test_an_untouched_emulator_behind_the_same_middleware_passes(
-    serve: Callable[[Flask], LiveServer], capsys: pytest.CaptureFixture[str]
+    serve: Callable[[Flask], MockGraphServer], capsys: pytest.CaptureFixture[str]
 ) -> None:
     # The middleware itself is not what the other tests catch.
     server = serve(deviating(lambda request, sent, response: None))

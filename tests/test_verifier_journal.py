@@ -9,8 +9,12 @@ from flask import Flask
 
 from mockgraph import create_app, make_pkcs12
 from mockgraph.identity import mint_token
-from mockgraph.kit_wiring import journal_of
-from mockgraph.request_contracts import ContractViolation, assert_requests_match_contracts, check_requests
+from mockgraph.testing.request_checks import (
+    ContractViolation,
+    assert_requests_match_contracts,
+    check_requests,
+)
+from mockgraph.web.hooks import journal_of
 
 AUTH = {"Authorization": f"Bearer {mint_token()}"}
 COLLECTION = "/beta/identity/apiConnectors"

@@ -1,14 +1,13 @@
 """Identity: an offline Entra token issuer, and Graph's authentication, permission, role and tenant decisions.
 
 ``Gatekeeper(config)`` decides who is calling (``authenticate``) and whether they may
-(``authorize``); ``register_entra_routes(app, gatekeeper)`` serves Entra's discovery, key-set and
+(``authorize``); ``mockgraph.web.entra`` serves Entra's discovery, key-set and
 token endpoints; ``mint_token(...)`` / ``TokenFactory`` mint tokens directly, including ``BadToken`` kinds.
 """
 
 from __future__ import annotations
 
 from mockgraph.identity.directory import Directory
-from mockgraph.identity.entra import register_entra_routes
 from mockgraph.identity.gatekeeper import Gatekeeper, principal_from_claims
 from mockgraph.identity.issuer import TokenIssuer, TokenResponse
 from mockgraph.identity.keys import SigningKey, load_or_create_key, process_signing_key
@@ -31,7 +30,6 @@ __all__ = [
     "mint_token",
     "principal_from_claims",
     "process_signing_key",
-    "register_entra_routes",
     "render_markdown",
     "requirement_for",
 ]

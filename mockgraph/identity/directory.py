@@ -6,7 +6,7 @@ import hmac
 import threading
 import uuid
 
-from mockgraph.config import AppRegistration, MockGraphConfig, Tenant, UserAccount
+from mockgraph.core.config import AppRegistration, MockGraphConfig, Tenant, UserAccount
 
 # Namespace for object ids derived from client ids when the config leaves ``object_id`` empty.
 _OBJECT_ID_NAMESPACE = uuid.UUID("6d6f636b-6772-4170-8800-000000000001")

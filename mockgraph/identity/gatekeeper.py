@@ -6,12 +6,14 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from mockgraph.config import DEFAULT_CLIENT_ID, MockGraphConfig
-from mockgraph.errors import (
+from mockgraph.core.config import DEFAULT_CLIENT_ID, MockGraphConfig
+from mockgraph.core.errors import (
     AuthorizationDenied,
     InvalidAuthenticationToken,
     MissingApplicationPermission,
 )
+from mockgraph.core.operations import Operation
+from mockgraph.core.principal import AuthMode, Principal
 from mockgraph.identity.directory import Directory
 from mockgraph.identity.issuer import TokenIssuer
 from mockgraph.identity.keys import SigningKey, signing_key_for
@@ -27,8 +29,6 @@ from mockgraph.identity.verification import (
     bearer_token,
     read_unverified,
 )
-from mockgraph.operations import Operation
-from mockgraph.principal import AuthMode, Principal
 
 PRINCIPAL_CACHE_SIZE = 1024
 

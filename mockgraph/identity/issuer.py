@@ -8,7 +8,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from mockgraph.config import AppRegistration, Tenant, UserAccount
+from mockgraph.core.config import AppRegistration, Tenant, UserAccount
+from mockgraph.core.principal import AuthMode
 from mockgraph.identity.directory import Directory, service_principal_id
 from mockgraph.identity.keys import b64url
 from mockgraph.identity.oauth_errors import EntraError, error_document, missing_parameter, unknown_tenant
@@ -19,7 +20,6 @@ from mockgraph.identity.permissions import (
 )
 from mockgraph.identity.scopes import check_default_scope, delegated_scopes
 from mockgraph.identity.tokens import GRAPH_AUDIENCE, TokenFactory
-from mockgraph.principal import AuthMode
 
 EXPIRES_IN = 3599
 TENANTLESS = frozenset({"common", "organizations"})

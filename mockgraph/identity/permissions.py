@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from mockgraph.config import (
+from mockgraph.core.config import (
     EXTERNAL_ID_USER_FLOW_ADMINISTRATOR,
     GLOBAL_ADMINISTRATOR,
     READ_ALL,
@@ -14,7 +14,7 @@ from mockgraph.config import (
     USER_FLOW_READ_ALL,
     USER_FLOW_READ_WRITE_ALL,
 )
-from mockgraph.operations import Operation
+from mockgraph.core.operations import Operation
 
 PERSONAL_ACCOUNT_TENANT_ID = "9188040d-6c67-4c5b-b112-36a304b66dad"
 

@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 import jwt
 
-from mockgraph.config import (
+from mockgraph.core.config import (
     DEFAULT_CLIENT_ID,
     DEFAULT_GRANTS,
     DEFAULT_TENANT_ID,

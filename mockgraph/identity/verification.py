@@ -10,7 +10,7 @@ from typing import Any
 
 import jwt
 
-from mockgraph.errors import InvalidAuthenticationToken
+from mockgraph.core.errors import InvalidAuthenticationToken
 from mockgraph.identity.keys import SigningKey
 from mockgraph.identity.tokens import GRAPH_AUDIENCES, issuer_for
 

@@ -7,9 +7,9 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from mockgraph.certificates import load_client_identity
-from mockgraph.connectors import active_certificate
-from mockgraph.odata_types import BASIC_AUTHENTICATION
+from mockgraph.core.certificates import load_client_identity
+from mockgraph.core.odata_types import BASIC_AUTHENTICATION
+from mockgraph.resources.connectors.model import active_certificate
 from mockgraph.signup.contract import FailureKind
 from mockgraph.signup.transport import (
     ClientCertificate,
@@ -18,7 +18,7 @@ from mockgraph.signup.transport import (
     Transport,
     TransportFailure,
 )
-from mockgraph.store import Record
+from mockgraph.storage.store import Record
 
 
 def basic_credentials(username: str, password: str) -> str:

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from mockgraph.errors import InvalidRequestBody
+from mockgraph.core.errors import InvalidRequestBody
 from mockgraph.signup.model import DEFAULT_TIMEOUT_SECONDS, FlowSettings, SignUpUser, Step
 
 _SETTINGS_FIELDS = {

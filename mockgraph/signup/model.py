@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from mockgraph.config import DEFAULT_CLIENT_ID
+from mockgraph.core.config import DEFAULT_CLIENT_ID
 
 # The app id of the docs' custom-attribute example (extension_831374b3bd5041bfaa54263ec9e050fc_loyaltyNumber).
 DEFAULT_EXTENSIONS_APP_ID = "831374b3-bd50-41bf-aa54-263ec9e050fc"

@@ -13,17 +13,18 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from mockgraph import connectors, userflows
-from mockgraph.config import DEFAULT_TENANT_ID
-from mockgraph.errors import BadRequest, ResourceNotFound
-from mockgraph.odata_types import BASIC_AUTHENTICATION
+from mockgraph.core.config import DEFAULT_TENANT_ID
+from mockgraph.core.errors import BadRequest, ResourceNotFound
+from mockgraph.core.odata_types import BASIC_AUTHENTICATION
+from mockgraph.resources.connectors import model as connectors
+from mockgraph.resources.userflows import model as userflows
 from mockgraph.signup.asgi_transport import AsgiTransport
 from mockgraph.signup.caller import outbound_request, send_with_retry
 from mockgraph.signup.contract import Outcome, OutcomeKind, evaluate, failure
 from mockgraph.signup.model import FlowSettings, Product, SignUpUser, Step
 from mockgraph.signup.request_body import build_request_body, directory_claims
 from mockgraph.signup.transport import HttpTransport, Transport, TransportFailure, WsgiApp, WsgiTransport
-from mockgraph.store import Record, Store
+from mockgraph.storage.store import Record, Store
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,1 @@
+"""The admin API under ``/_mockgraph``, seed and snapshot, and the served OpenAPI."""

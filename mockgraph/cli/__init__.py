@@ -1,0 +1,1 @@
+"""The ``mockgraph`` command line, one module per command."""

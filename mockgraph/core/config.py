@@ -1,0 +1,130 @@
+"""Configuration of one emulator app: auth mode, limits, and the directory of tenants, apps and users.
+
+The defaults describe a ready-to-use directory: one tenant, one app with a *published* development
+secret (like Azurite's well-known account key: it is the one secret mockgraph ever prints), and one
+user holding External ID User Flow Administrator.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from mockgraph.core.principal import AuthMode
+
+DEFAULT_TENANT_ID = "a7c0ffee-0000-4000-8000-000000000001"
+DEFAULT_TENANT_DOMAIN = "mockgraph.onmicrosoft.com"
+DEFAULT_CLIENT_ID = "a7c0ffee-0000-4000-8000-0000000000a1"
+DEFAULT_CLIENT_SECRET = "mockgraph-dev-secret-0000-not-a-real-secret"
+DEFAULT_USER_NAME = "flowadmin@mockgraph.onmicrosoft.com"
+DEFAULT_USER_PASSWORD = "mockgraph-dev-password-not-a-real-password"
+DEFAULT_USER_OBJECT_ID = "a7c0ffee-0000-4000-8000-0000000000b1"
+
+EXTERNAL_ID_USER_FLOW_ADMINISTRATOR = "6e591065-9bad-43ed-90f3-e9424366d2f0"
+GLOBAL_ADMINISTRATOR = "62e90394-69f5-4237-9190-012177145e10"
+
+READ_ALL = "APIConnectors.Read.All"
+READ_WRITE_ALL = "APIConnectors.ReadWrite.All"
+USER_FLOW_READ_ALL = "IdentityUserFlow.Read.All"
+USER_FLOW_READ_WRITE_ALL = "IdentityUserFlow.ReadWrite.All"
+# What the default app is granted and what a minted token carries unless told otherwise: enough to
+# manage connectors and the user flows that attach them.
+DEFAULT_GRANTS = (READ_WRITE_ALL, USER_FLOW_READ_WRITE_ALL)
+
+DEFAULT_CONNECTOR_LIMIT = 20
+# Graph rejects request bodies over 4 MB on most workloads; only the total size is limited.
+DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Tenant:
+    """A directory tenant; tokens name it in ``tid``."""
+
+    tenant_id: str
+    domain: str = ""
+
+
+@dataclass(frozen=True)
+class AppRegistration:
+    """A registered client application and what it was granted."""
+
+    client_id: str
+    client_secret: str
+    tenant_id: str = DEFAULT_TENANT_ID
+    display_name: str = "mockgraph app"
+    application_permissions: tuple[str, ...] = ()
+    delegated_scopes: tuple[str, ...] = ()
+    object_id: str = ""
+
+
+@dataclass(frozen=True)
+class UserAccount:
+    """A directory user who can sign in with the password grant."""
+
+    username: str
+    password: str
+    object_id: str
+    tenant_id: str = DEFAULT_TENANT_ID
+    directory_roles: tuple[str, ...] = ()
+    display_name: str = ""
+
+
+def default_tenants() -> tuple[Tenant, ...]:
+    return (Tenant(DEFAULT_TENANT_ID, DEFAULT_TENANT_DOMAIN),)
+
+
+def default_apps() -> tuple[AppRegistration, ...]:
+    return (
+        AppRegistration(
+            client_id=DEFAULT_CLIENT_ID,
+            client_secret=DEFAULT_CLIENT_SECRET,
+            display_name="mockgraph default app",
+            application_permissions=DEFAULT_GRANTS,
+            delegated_scopes=DEFAULT_GRANTS,
+            object_id="a7c0ffee-0000-4000-8000-0000000000c1",
+        ),
+    )
+
+
+def default_users() -> tuple[UserAccount, ...]:
+    return (
+        UserAccount(
+            username=DEFAULT_USER_NAME,
+            password=DEFAULT_USER_PASSWORD,
+            object_id=DEFAULT_USER_OBJECT_ID,
+            directory_roles=(EXTERNAL_ID_USER_FLOW_ADMINISTRATOR,),
+            display_name="User Flow Administrator",
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class MockGraphConfig:
+    """Everything that shapes one emulator app. All fields have working defaults."""
+
+    auth_mode: AuthMode = AuthMode.ENFORCE
+    connector_limit: int = DEFAULT_CONNECTOR_LIMIT
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    tenants: tuple[Tenant, ...] = field(default_factory=default_tenants)
+    apps: tuple[AppRegistration, ...] = field(default_factory=default_apps)
+    users: tuple[UserAccount, ...] = field(default_factory=default_users)
+    signing_key_path: Path | None = None
+    state_path: Path | None = None
+    # Tolerance when checking a token's nbf/exp, as Microsoft.IdentityModel's default ClockSkew (5 minutes).
+    clock_skew_seconds: int = 300
+
+    def with_overrides(self, **changes: Any) -> MockGraphConfig:
+        """A copy with some fields changed (``auth_mode`` may be given as a string)."""
+        if "auth_mode" in changes:
+            changes["auth_mode"] = AuthMode(changes["auth_mode"])
+        return replace(self, **changes)
+
+
+def coerce_config(config: MockGraphConfig | dict[str, Any] | None) -> MockGraphConfig:
+    """Accept a config object, a mapping of field names, or nothing (the defaults)."""
+    if config is None:
+        return MockGraphConfig()
+    if isinstance(config, MockGraphConfig):
+        return config
+    return MockGraphConfig().with_overrides(**config)

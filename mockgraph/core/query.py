@@ -1,0 +1,381 @@
+"""OData query options for the connector collection: parsing, validation, filtering, ordering and paging.
+
+Supported: ``$select``, ``$top`` (with ``@odata.nextLink``/``$skiptoken`` paging), ``$skip``, ``$count``,
+``$orderby`` and a ``$filter`` subset (``eq``, ``ne``, ``startswith`` on the string properties, with
+``and``/``or``/parentheses). Anything malformed or unsupported is Graph's 400, never silently ignored.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from mockgraph.core.errors import BadRequest
+
+ENTITY_TYPE = "microsoft.graph.identityApiConnector"
+PROPERTIES = ("id", "displayName", "targetUrl", "authenticationConfiguration")
+STRING_PROPERTIES = ("id", "displayName", "targetUrl")
+MAX_TOP = 999
+LIST_OPTIONS = frozenset(
+    {
+        "select",
+        "top",
+        "skip",
+        "count",
+        "orderby",
+        "filter",
+        "skiptoken",
+        "expand",
+        "search",
+    }
+)
+GET_OPTIONS = frozenset({"select", "expand"})
+COUNT_OPTIONS = frozenset({"filter", "search"})
+KNOWN_SYSTEM_OPTIONS = LIST_OPTIONS | {
+    "format",
+    "apply",
+    "compute",
+    "levels",
+    "deltatoken",
+    "index",
+    "schemaversion",
+}
+
+Predicate = Callable[[Mapping[str, Any]], bool]
+
+
+class UnsupportedQuery(BadRequest):
+    """Raise if a well-formed query option asks for something this resource does not support."""
+
+    default_code = "Request_UnsupportedQuery"
+
+
+@dataclass(frozen=True)
+class CollectionQuery:
+    """A validated set of query options for a list or count request."""
+
+    select: tuple[str, ...] | None = None
+    filter: Predicate | None = None
+    orderby: tuple[tuple[str, bool], ...] = ()
+    top: int | None = None
+    skip: int = 0
+    count: bool = False
+    offset: int = 0
+
+
+def read_options(
+    args: Mapping[str, str],
+    multi: Callable[[str], list[str]],
+    *,
+    version: str,
+    allowed: frozenset[str],
+) -> dict[str, str]:
+    """System query options by bare name; on beta the ``$`` prefix is optional, as Graph documents."""
+    options: dict[str, str] = {}
+    for raw_name in args:
+        name = raw_name.lower()
+        if name.startswith("$"):
+            bare = name[1:]
+        elif version == "beta" and name in KNOWN_SYSTEM_OPTIONS:
+            bare = name
+        else:
+            continue  # Graph ignores custom (non-$) query parameters
+        if bare not in KNOWN_SYSTEM_OPTIONS:
+            raise BadRequest(
+                f"The query parameter '{raw_name}' is not supported.",
+                reason=f"unknown option {raw_name}",
+            )
+        values = multi(raw_name)
+        if bare in options or len(values) > 1:
+            raise BadRequest(
+                f"Query option '${bare}' was specified more than once, but it must be specified at most once.",
+                reason=f"duplicate ${bare}",
+            )
+        if bare not in allowed:
+            raise UnsupportedQuery(
+                f"The query option '${bare}' is not supported for this request.",
+                reason=f"${bare} not supported here",
+            )
+        options[bare] = values[0]
+    return options
+
+
+def parse_select(value: str) -> tuple[str, ...]:
+    names: list[str] = []
+    for item in value.split(","):
+        name = item.strip()
+        canonical = _property(name, for_what="$select")
+        if canonical not in names:
+            names.append(canonical)
+    return tuple(names)
+
+
+def check_expand(value: str) -> None:
+    # identityApiConnector has no navigation properties: only '*' (a no-op) is meaningful.
+    for item in value.split(","):
+        name = item.strip()
+        if name != "*":
+            _property(name, for_what="$expand")
+            raise BadRequest(
+                f"Property '{name}' on type '{ENTITY_TYPE}' is not a navigation property or complex "
+                "property. Only navigation properties can be expanded.",
+                reason=f"$expand of {name}",
+            )
+
+
+def _property(name: str, *, for_what: str) -> str:
+    for prop in PROPERTIES:
+        if prop.lower() == name.lower():
+            return prop
+    raise BadRequest(
+        f"Could not find a property named '{name}' on type '{ENTITY_TYPE}'.",
+        reason=f"{for_what} names unknown property {name!r}",
+    )
+
+
+def _non_negative(name: str, value: str) -> int:
+    if not re.fullmatch(r"\d{1,9}", value.strip()):
+        raise BadRequest(
+            f"Invalid value '{value}' for ${name} query option found. The ${name} query option requires a "
+            "non-negative integer value.",
+            reason=f"${name} is not a non-negative integer",
+        )
+    return int(value)
+
+
+def parse_collection_query(options: Mapping[str, str]) -> CollectionQuery:
+    """Validate list/count options; raise Graph's 400 for anything malformed or unsupported."""
+    if "search" in options:
+        raise UnsupportedQuery(
+            "Search is not supported for the resource 'apiConnectors'.",
+            reason="$search",
+        )
+    if "expand" in options:
+        check_expand(options["expand"])
+    select = parse_select(options["select"]) if "select" in options else None
+    top = None
+    if "top" in options:
+        top = _non_negative("top", options["top"])
+        if not 1 <= top <= MAX_TOP:
+            raise UnsupportedQuery(
+                f"Invalid page size specified: '{top}'. Must be between 1 and {MAX_TOP} inclusive.",
+                reason="$top out of range",
+            )
+    skip = _non_negative("skip", options["skip"]) if "skip" in options else 0
+    count = False
+    if "count" in options:
+        flag = options["count"].strip().lower()
+        if flag not in ("true", "false"):
+            raise BadRequest(
+                f"'{options['count']}' is not a valid count option.",
+                reason="$count is not true or false",
+            )
+        count = flag == "true"
+    orderby = parse_orderby(options["orderby"]) if "orderby" in options else ()
+    predicate = parse_filter(options["filter"]) if "filter" in options else None
+    offset = decode_skiptoken(options["skiptoken"]) if "skiptoken" in options else 0
+    return CollectionQuery(select, predicate, orderby, top, skip, count, offset)
+
+
+def parse_orderby(value: str) -> tuple[tuple[str, bool], ...]:
+    keys: list[tuple[str, bool]] = []
+    for clause in value.split(","):
+        words = clause.split()
+        if not words or len(words) > 2 or (len(words) == 2 and words[1].lower() not in ("asc", "desc")):
+            raise BadRequest(
+                f"Syntax error in $orderby clause '{clause.strip()}'.",
+                reason="bad $orderby",
+            )
+        prop = _property(words[0], for_what="$orderby")
+        if prop not in STRING_PROPERTIES:
+            raise UnsupportedQuery(f"Order by '{prop}' is not supported.", reason=f"$orderby on {prop}")
+        keys.append((prop, len(words) == 2 and words[1].lower() == "desc"))
+    return tuple(keys)
+
+
+def apply(
+    records: Sequence[Mapping[str, Any]], query: CollectionQuery
+) -> tuple[list[Mapping[str, Any]], int, int | None]:
+    """Filter, order and page ``records``: (page, total matching, offset of the next page or None)."""
+    matching = [r for r in records if query.filter is None or query.filter(r)]
+    for prop, descending in reversed(query.orderby):
+        matching.sort(key=_sort_key(prop), reverse=descending)
+    start = query.skip + query.offset
+    if query.top is None:
+        return matching[start:], len(matching), None
+    end = start + query.top
+    return matching[start:end], len(matching), end if end < len(matching) else None
+
+
+def _sort_key(prop: str) -> Callable[[Mapping[str, Any]], str]:
+    return lambda record: str(record[prop]).casefold()
+
+
+def encode_skiptoken(offset: int) -> str:
+    raw = json.dumps({"offset": offset}, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_skiptoken(token: str) -> int:
+    try:
+        padded = token + "=" * (-len(token) % 4)
+        offset = json.loads(base64.urlsafe_b64decode(padded.encode()))["offset"]
+    except (binascii.Error, ValueError, KeyError, TypeError, UnicodeDecodeError):
+        offset = None
+    if not isinstance(offset, int) or isinstance(offset, bool) or offset < 0:
+        raise BadRequest(
+            "The specified $skiptoken value is invalid.",
+            reason="undecodable $skiptoken",
+        )
+    return offset
+
+
+# --- $filter -------------------------------------------------------------------------------------
+
+_TOKEN = re.compile(r"\s*(?:(?P<str>'(?:[^']|'')*')|(?P<punct>[(),])|(?P<word>[A-Za-z_][A-Za-z0-9_.]*))")
+
+
+def _tokens(text: str) -> list[str]:
+    tokens: list[str] = []
+    position = 0
+    while position < len(text):
+        if text[position:].strip() == "":
+            break
+        match = _TOKEN.match(text, position)
+        if match is None or match.end() == position:
+            bad = text[position:].lstrip()[:1]
+            where = len(text) - len(text[position:].lstrip())
+            raise BadRequest(
+                f"Invalid filter clause: syntax error at position {where} in '{text}' (unexpected '{bad}').",
+                reason="$filter syntax",
+            )
+        tokens.append(match.group(0).strip())
+        position = match.end()
+    return tokens
+
+
+def _any_of(parts: tuple[Predicate, ...]) -> Predicate:
+    return lambda record: any(part(record) for part in parts)
+
+
+def _all_of(parts: tuple[Predicate, ...]) -> Predicate:
+    return lambda record: all(part(record) for part in parts)
+
+
+class _FilterParser:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.tokens = _tokens(text)
+        self.position = 0
+
+    def fail(self, detail: str) -> BadRequest:
+        return BadRequest(f"Invalid filter clause: {detail}", reason="$filter syntax")
+
+    def peek(self) -> str | None:
+        return self.tokens[self.position] if self.position < len(self.tokens) else None
+
+    def take(self, expected: str | None = None) -> str:
+        token = self.peek()
+        if token is None:
+            raise self.fail(f"unexpected end of expression in '{self.text}'.")
+        if expected is not None and token.lower() != expected:
+            raise self.fail(f"'{expected}' expected but found '{token}' in '{self.text}'.")
+        self.position += 1
+        return token
+
+    def parse(self) -> Predicate:
+        if not self.tokens:
+            raise self.fail("the expression is empty.")
+        predicate = self.disjunction()
+        if self.peek() is not None:
+            raise self.fail(f"unexpected '{self.peek()}' in '{self.text}'.")
+        return predicate
+
+    def disjunction(self) -> Predicate:
+        parts = [self.conjunction()]
+        while (self.peek() or "").lower() == "or":
+            self.take()
+            parts.append(self.conjunction())
+        return parts[0] if len(parts) == 1 else _any_of(tuple(parts))
+
+    def conjunction(self) -> Predicate:
+        parts = [self.primary()]
+        while (self.peek() or "").lower() == "and":
+            self.take()
+            parts.append(self.primary())
+        return parts[0] if len(parts) == 1 else _all_of(tuple(parts))
+
+    def primary(self) -> Predicate:
+        token = self.take()
+        if token == "(":
+            inner = self.disjunction()
+            self.take(")")
+            return inner
+        if (self.peek() or "") == "(":
+            return self.function(token)
+        return self.comparison(token)
+
+    def function(self, name: str) -> Predicate:
+        if name.lower() != "startswith":
+            raise UnsupportedQuery(
+                f"Invalid filter clause: the function '{name}' is not supported.",
+                reason=f"$filter {name}()",
+            )
+        self.take("(")
+        prop = self.property(self.take())
+        self.take(",")
+        prefix = self.literal(self.take())
+        self.take(")")
+        if prefix is None:
+            raise self.fail("startswith needs a string literal.")
+        folded = prefix.casefold()
+        return lambda r: str(r[prop]).casefold().startswith(folded)
+
+    def comparison(self, token: str) -> Predicate:
+        prop = self.property(token)
+        operator = self.take().lower()
+        if operator not in ("eq", "ne"):
+            if operator in ("gt", "ge", "lt", "le", "has", "in"):
+                raise UnsupportedQuery(
+                    f"Invalid filter clause: the operator '{operator}' is not supported.",
+                    reason=f"$filter operator {operator}",
+                )
+            raise self.fail(f"'eq' or 'ne' expected after '{token}' but found '{operator}'.")
+        value = self.literal(self.take())
+        folded = None if value is None else value.casefold()
+
+        def equal(record: Mapping[str, Any]) -> bool:
+            current = record.get(prop)
+            return (current is None) if folded is None else str(current).casefold() == folded
+
+        return equal if operator == "eq" else (lambda r: not equal(r))
+
+    def property(self, token: str) -> str:
+        for prop in STRING_PROPERTIES:
+            if prop.lower() == token.lower():
+                return prop
+        if token.lower() == "authenticationconfiguration":
+            raise UnsupportedQuery(
+                "Invalid filter clause: filtering on 'authenticationConfiguration' is not supported.",
+                reason="$filter on authenticationConfiguration",
+            )
+        raise BadRequest(
+            f"Invalid filter clause: Could not find a property named '{token}' on type '{ENTITY_TYPE}'.",
+            reason=f"$filter names unknown property {token!r}",
+        )
+
+    def literal(self, token: str) -> str | None:
+        if token.lower() == "null":
+            return None
+        if len(token) >= 2 and token[0] == token[-1] == "'":
+            return token[1:-1].replace("''", "'")
+        raise self.fail(f"a string literal in single quotes was expected but found '{token}'.")
+
+
+def parse_filter(text: str) -> Predicate:
+    return _FilterParser(text).parse()

@@ -1,0 +1,1 @@
+"""The Graph resources: one package per resource, each with its operation table."""

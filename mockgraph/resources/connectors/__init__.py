@@ -1,0 +1,1 @@
+"""API connectors (``/identity/apiConnectors``)."""

@@ -1,0 +1,1 @@
+"""B2X and B2C user flows (``/identity/b2xUserFlows``, ``/identity/b2cUserFlows``)."""

@@ -1,0 +1,1 @@
+"""The standalone server: WSGI servers, TLS, settings and the request log."""

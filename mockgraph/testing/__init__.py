@@ -1,0 +1,1 @@
+"""The test kit: interception of requests and httpx, request checks and Hypothesis strategies."""

@@ -1,0 +1,286 @@
+"""GraphMock: answer ``requests`` and ``httpx`` calls to Graph and its login host from an in-process app, with no socket.
+
+While a ``GraphMock`` is active:
+
+- every ``requests`` call (through ``responses``) and every ``httpx`` call, sync or async (by patching
+  ``httpx.HTTPTransport.handle_request`` and ``httpx.AsyncHTTPTransport.handle_async_request``, as respx
+  does), to ``https://graph.microsoft.com/...`` or ``https://login.microsoftonline.com/...`` is answered
+  by the app's WSGI callable, in this process;
+- any other Graph URL gets Graph's own error from the app (the catch-all route), never the network;
+- any other host is refused with the library's connection error (and journaled as unroutable), unless
+  it is listed in ``allow_hosts``: then, and only then, the call goes out as it would without the mock.
+
+Why not respx: the patch point is two methods, httpx stays an optional dependency, and one forwarding
+function serves requests and both httpx flavours, so they cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import re
+import time
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar, cast
+from unittest import mock
+from urllib.parse import unquote, urlsplit
+
+import responses
+from flask import Flask
+from werkzeug.datastructures import Headers
+from werkzeug.test import EnvironBuilder, run_wsgi_app
+
+from mockgraph.app import create_app
+from mockgraph.testing.testkit import Connectors, Tokens, reset
+from mockgraph.web.faults import Faults
+from mockgraph.web.hooks import GRAPH_HOST, LOGIN_HOST, faults_of, journal_of
+from mockgraph.web.journal import Journal, JournalEntry
+
+INTERCEPTED_HOSTS = frozenset({GRAPH_HOST, LOGIN_HOST})
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
+# Hop-by-hop or computed headers that the WSGI environ carries in its own keys.
+_SKIPPED_REQUEST_HEADERS = frozenset({"content-length", "host", "connection", "transfer-encoding"})
+
+F = TypeVar("F", bound=Callable[..., Any])
+Answer = tuple[int, list[tuple[str, str]], bytes]
+
+
+def call_app(app: Flask, method: str, url: str, headers: Iterable[tuple[str, str]], body: bytes) -> Answer:
+    """Run one request through ``app``'s WSGI callable and return its status, headers and body."""
+    parts = urlsplit(url)
+    kept = Headers([(k, v) for k, v in headers if k.lower() not in _SKIPPED_REQUEST_HEADERS])
+    builder = EnvironBuilder(
+        path="/",
+        base_url=f"{parts.scheme}://{parts.netloc}",
+        method=method,
+        headers=kept,
+        data=body,
+        query_string=parts.query,
+    )
+    try:
+        environ = builder.get_environ()
+    finally:
+        builder.close()
+    # Set the path here, not through the builder: it would read a leading "//" as a host name.
+    environ["PATH_INFO"] = unquote(parts.path or "/").encode("utf-8").decode("latin-1")
+    environ["REQUEST_URI"] = environ["RAW_URI"] = parts.path + (f"?{parts.query}" if parts.query else "")
+    app_iter, status, response_headers = run_wsgi_app(app, environ, buffered=True)
+    try:
+        content = b"".join(app_iter)
+    finally:
+        close = getattr(app_iter, "close", None)
+        if close is not None:
+            close()
+    return int(status.split(" ", 1)[0]), list(response_headers.items()), content
+
+
+def _host(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower()
+
+
+def _request_body(body: Any) -> bytes:
+    if body is None:
+        return b""
+    if isinstance(body, bytes):
+        return body
+    if isinstance(body, str):
+        return body.encode("utf-8")
+    if hasattr(body, "read"):
+        return cast(bytes, body.read())
+    return b"".join(chunk.encode() if isinstance(chunk, str) else chunk for chunk in body)
+
+
+class GraphMock:
+    """In-process Graph for ``requests`` and ``httpx``: a context manager and a decorator.
+
+    ``app`` defaults to a new app in ``permissive`` auth mode (``config`` overrides it); an app the mock
+    builds itself is reset on every start, so a decorated test always starts empty. ``allow_hosts``
+    lists the other hosts that may reach the network. With ``strict``, leaving the mock raises
+    AssertionError if any request could not be routed.
+    """
+
+    def __init__(
+        self,
+        app: Flask | None = None,
+        *,
+        config: dict[str, Any] | None = None,
+        allow_hosts: Iterable[str] = (),
+        strict: bool = False,
+        tenant_id: str | None = None,
+    ) -> None:
+        if app is not None and config is not None:
+            raise ValueError("pass either an app or a config, not both")
+        self.owns_app = app is None
+        self.app = app if app is not None else create_app({"auth_mode": "permissive", **(config or {})})
+        self.allow_hosts = frozenset(host.lower() for host in allow_hosts)
+        self.strict = strict
+        tenant = tenant_id or self.app.extensions["mockgraph"].gatekeeper.directory.default_tenant_id
+        self.connectors = Connectors(self.app, tenant_id=tenant)
+        self.tokens = Tokens(self.app, tenant_id=tenant)
+        self._requests_mock: responses.RequestsMock | None = None
+        self._patches: list[Any] = []
+
+    @property
+    def journal(self) -> Journal:
+        return journal_of(self.app)
+
+    @property
+    def faults(self) -> Faults:
+        return faults_of(self.app)
+
+    @property
+    def active(self) -> bool:
+        return self._requests_mock is not None
+
+    # Lifecycle ------------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        if self.active:
+            raise RuntimeError("this GraphMock is already active")
+        if self.owns_app:
+            reset(self.app)
+        requests_mock = responses.RequestsMock(assert_all_requests_are_fired=False)
+        for method in METHODS:
+            requests_mock.add_callback(
+                method,
+                re.compile(r".*"),
+                callback=self._answer_requests,
+                content_type=None,
+                match=[self._not_allowed_matcher],
+            )
+        for host in self.allow_hosts:
+            requests_mock.add_passthru(re.compile(rf"https?://{re.escape(host)}(:\d+)?(/|$)", re.IGNORECASE))
+        requests_mock.start()
+        self._requests_mock = requests_mock
+        self._patches = self._httpx_patches()
+        for patch in self._patches:
+            patch.start()
+
+    def stop(self, *, check: bool = True) -> None:
+        """Undo the patches; with ``strict`` (and ``check``), fail if a request could not be routed."""
+        for patch in reversed(self._patches):
+            patch.stop()
+        self._patches = []
+        if self._requests_mock is not None:
+            self._requests_mock.stop(allow_assert=False)
+            self._requests_mock.reset()
+            self._requests_mock = None
+        if check and self.strict:
+            self.check_unroutable()
+
+    def check_unroutable(self) -> None:
+        """Raise AssertionError listing the requests the emulator could not route, if there were any."""
+        missed = self.journal.unroutable()
+        if missed:
+            listed = "\n".join(f"  - {entry.host} {entry.describe()}" for entry in missed)
+            raise AssertionError(f"mockgraph could not route {len(missed)} request(s):\n{listed}")
+
+    def reset(self) -> None:
+        """Forget connectors, journal and faults."""
+        reset(self.app)
+
+    def __enter__(self) -> GraphMock:
+        self.start()
+        return self
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        self.stop(check=exc_type is None)
+
+    def __call__(self, func: F) -> F:
+        """Use as a decorator: the mock is active for each call of ``func`` (sync or async)."""
+        if inspect.iscoroutinefunction(func):
+
+            @functools.wraps(func)
+            async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
+                with self:
+                    return await func(*args, **kwargs)
+
+            return cast(F, async_wrapper)
+
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with self:
+                return func(*args, **kwargs)
+
+        return cast(F, wrapper)
+
+    # Routing --------------------------------------------------------------------------------------
+
+    def _not_allowed_matcher(self, request: Any) -> tuple[bool, str]:
+        allowed = _host(request.url) in self.allow_hosts
+        return (not allowed, "host is in allow_hosts" if allowed else "")
+
+    def answer(self, method: str, url: str, headers: Iterable[tuple[str, str]], body: bytes) -> Answer | None:
+        """The app's answer for an intercepted host; None (after journaling it) for a refused host."""
+        if _host(url) in INTERCEPTED_HOSTS:
+            return call_app(self.app, method, url, headers, body)
+        self._journal_refusal(method, url)
+        return None
+
+    def _journal_refusal(self, method: str, url: str) -> None:
+        parts = urlsplit(url)
+        now = time.monotonic()
+        self.journal.record(
+            JournalEntry(
+                method=method,
+                path=parts.path or "/",
+                host=parts.netloc,
+                unroutable=True,
+                reason="connection refused by mockgraph: host is not Graph, its login host, or in allow_hosts",
+                time=self.journal.clock(),
+                started=now,
+                finished=now,
+            )
+        )
+
+    def _refusal_message(self, url: str) -> str:
+        return (
+            f"mockgraph refused a connection to {_host(url)!r}: only graph.microsoft.com and "
+            "login.microsoftonline.com are answered; pass allow_hosts=[...] to let other hosts through"
+        )
+
+    def _answer_requests(self, request: Any) -> tuple[int, dict[str, str], bytes]:
+        import requests
+
+        answer = self.answer(
+            request.method, request.url, request.headers.items(), _request_body(request.body)
+        )
+        if answer is None:
+            raise requests.exceptions.ConnectionError(self._refusal_message(request.url), request=request)
+        status, headers, content = answer
+        return status, dict(headers), content
+
+    def _httpx_patches(self) -> list[Any]:
+        try:
+            import httpx
+        except ImportError:  # httpx is optional; requests interception still works
+            return []
+        original_sync = httpx.HTTPTransport.handle_request
+        original_async = httpx.AsyncHTTPTransport.handle_async_request
+        graph = self
+
+        def handle_request(transport: httpx.HTTPTransport, request: httpx.Request) -> httpx.Response:
+            if _host(str(request.url)) in graph.allow_hosts:
+                return original_sync(transport, request)
+            answer = graph.answer(
+                request.method, str(request.url), request.headers.multi_items(), request.read()
+            )
+            if answer is None:
+                raise httpx.ConnectError(graph._refusal_message(str(request.url)), request=request)
+            return httpx.Response(answer[0], headers=answer[1], content=answer[2], request=request)
+
+        async def handle_async_request(
+            transport: httpx.AsyncHTTPTransport, request: httpx.Request
+        ) -> httpx.Response:
+            if _host(str(request.url)) in graph.allow_hosts:
+                return await original_async(transport, request)
+            body = await request.aread()
+            answer = graph.answer(request.method, str(request.url), request.headers.multi_items(), body)
+            if answer is None:
+                raise httpx.ConnectError(graph._refusal_message(str(request.url)), request=request)
+            return httpx.Response(answer[0], headers=answer[1], content=answer[2], request=request)
+
+        return [
+            mock.patch.object(httpx.HTTPTransport, "handle_request", handle_request),
+            mock.patch.object(httpx.AsyncHTTPTransport, "handle_async_request", handle_async_request),
+        ]

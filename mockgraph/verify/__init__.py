@@ -1,0 +1,1 @@
+"""The contract verifier: scenarios run against any base URL, and their report."""

@@ -1,0 +1,219 @@
+"""Flask hooks that give every app a request journal and fault injection (``state.extras`` "journal"/"faults").
+
+Also keeps the two real hostnames apart when the interceptor forwards them into one app: Entra's routes
+are not served on ``graph.microsoft.com``, and Graph's are not served on ``login.microsoftonline.com``.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import Flask, Request, Response, current_app, g, request
+from werkzeug.exceptions import HTTPException
+
+from mockgraph.core.errors import GraphError
+from mockgraph.web.faults import Faults
+from mockgraph.web.journal import Journal, JournalEntry, redact
+from mockgraph.web.routing import resolve
+from mockgraph.web.state import current_state, state_of
+
+GRAPH_HOST = "graph.microsoft.com"
+LOGIN_HOST = "login.microsoftonline.com"
+GRAPH_ENDPOINT = "graph"
+
+
+def install(app: Flask) -> None:
+    """Attach a fresh Journal and Faults to ``app`` and register the hooks that feed and apply them."""
+    extras = state_of(app).extras
+    extras.setdefault("journal", Journal())
+    extras.setdefault("faults", Faults())
+    app.before_request(_start)
+    app.after_request(_finish)
+    app.add_url_rule("/common/discovery/instance", "entra_instance_discovery", _instance_discovery)
+
+
+# Hosts Entra lists as one cloud; MSAL reads them to share its token cache across aliases.
+_ALIASES = ["login.microsoftonline.com", "login.windows.net", "login.microsoft.com", "sts.windows.net"]
+
+
+def _instance_discovery() -> Response:
+    """Entra's instance discovery, which MSAL asks for when it looks for cached tokens under host aliases."""
+    endpoint = request.args.get("authorization_endpoint", "")
+    segments = [s for s in urlsplit(endpoint).path.split("/") if s]
+    tenant = segments[0] if segments else "common"
+    base = request.host_url.rstrip("/")
+    document = {
+        "tenant_discovery_endpoint": f"{base}/{tenant}/v2.0/.well-known/openid-configuration",
+        "api-version": request.args.get("api-version", "1.1"),
+        "metadata": [
+            {"preferred_network": _ALIASES[0], "preferred_cache": _ALIASES[1], "aliases": _ALIASES},
+        ],
+    }
+    return Response(json.dumps(document), status=200, content_type="application/json; charset=utf-8")
+
+
+def journal_of(app: Flask) -> Journal:
+    journal = state_of(app).extras["journal"]
+    assert isinstance(journal, Journal)
+    return journal
+
+
+def faults_of(app: Flask) -> Faults:
+    faults = state_of(app).extras["faults"]
+    assert isinstance(faults, Faults)
+    return faults
+
+
+def _host() -> str:
+    return request.host.partition(":")[0].lower()
+
+
+def _start() -> Response | None:
+    g.journal_started = time.monotonic()
+    host = _host()
+    if request.endpoint != GRAPH_ENDPOINT:
+        if host == GRAPH_HOST:
+            # Graph itself has no token endpoint: answer as its router would.
+            g.mockgraph_unroutable = True
+            resolve(request.method, request.path)
+            g.mockgraph_unroutable = False
+        return None
+    if host == LOGIN_HOST:
+        g.mockgraph_unroutable = True
+        response = Response(
+            json.dumps({"error": "not_found", "error_description": f"No Entra endpoint at {request.path}."}),
+            status=404,
+            content_type="application/json",
+        )
+        response.headers["x-mockgraph-reason"] = "not an Entra endpoint"
+        return response
+    try:
+        route = resolve(request.method, request.path)
+    except GraphError:
+        return None  # the dispatcher raises it again and answers Graph's error
+    g.operation = route.operation
+    g.graph_route = route  # the dispatcher takes it instead of resolving the path again
+    faults = _faults()
+    if not faults.active:
+        return None
+    try:
+        # Faults hit authenticated callers, as Graph throttles per app; a 401 is left to the dispatcher.
+        g.principal = current_state().gatekeeper.authenticate(request.headers.get("Authorization"))
+    except GraphError:
+        return None
+    decision = faults.decide(route.operation)
+    if decision.delay:
+        time.sleep(decision.delay)
+    if decision.error is not None:
+        raise decision.error
+    return None
+
+
+def _faults() -> Faults:
+    faults = current_state().extras["faults"]
+    assert isinstance(faults, Faults)
+    return faults
+
+
+def _finish(response: Response) -> Response:
+    journal = current_state().extras.get("journal")
+    if isinstance(journal, Journal):
+        journal.record(_entry(journal, response))
+    return response
+
+
+def _entry(journal: Journal, response: Response) -> JournalEntry:
+    # The objects behind Flask's proxies, looked up once: every attribute read through a proxy looks the
+    # context up again (~0.5 µs each, and the journal reads a dozen).
+    req: Request = _unproxied(request)
+    flask_g: Any = _unproxied(g)
+    error = getattr(flask_g, "graph_error", None)
+    principal = getattr(flask_g, "principal", None)
+    operation = getattr(flask_g, "operation", None)
+    routed = req.endpoint not in (None, GRAPH_ENDPOINT) or operation is not None
+    document, form, size = _body(req, flask_g)
+    code, reason = _refusal(response, error)
+    args = req.args
+    return JournalEntry(
+        method=req.method,
+        path=req.path,
+        host=req.host,
+        query={key: args.getlist(key) for key in args} if args else {},
+        json=document,
+        form=form,
+        body_bytes=size,
+        principal=principal.describe() if principal is not None else None,
+        operation=operation.value if operation is not None else None,
+        status=response.status_code,
+        error_code=code,
+        reason=reason,
+        request_id=getattr(flask_g, "request_id", None),
+        retry_after=_retry_after(response),
+        unroutable=bool(getattr(flask_g, "mockgraph_unroutable", False)) or not routed,
+        time=journal.clock(),
+        started=getattr(flask_g, "journal_started", time.monotonic()),
+        finished=time.monotonic(),
+    )
+
+
+def _unproxied(proxy: Any) -> Any:
+    return proxy._get_current_object()
+
+
+def _body(req: Request, flask_g: Any) -> tuple[Any, dict[str, str] | None, int]:
+    """The redacted JSON document or form, and the body's size; raw text is never kept (it may hold a secret)."""
+    if req.mimetype == "application/x-www-form-urlencoded":
+        # Read through request.form: a view that parsed the form has consumed the raw stream.
+        try:
+            fields = redact(req.form.to_dict())
+        except HTTPException:
+            fields = None
+        return None, fields, req.content_length or 0
+    length = req.content_length
+    if not length and not req.environ.get("wsgi.input_terminated"):
+        # No Content-Length (or 0) and no server-terminated stream: Werkzeug reads such a body as empty.
+        return None, None, 0
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    if limit is not None and (length or 0) > limit:
+        return None, None, length or 0
+    parsed = getattr(flask_g, "parsed_json_body", None)
+    if parsed is not None:
+        # The view already parsed this body (mockgraph.web.http.read_json_body): same bytes, same document.
+        document, size = parsed
+        return redact(document), None, size
+    try:
+        raw = req.get_data(cache=True)
+    except HTTPException:
+        return None, None, length or 0
+    if not raw:
+        return None, None, 0
+    try:
+        return redact(json.loads(raw)), None, len(raw)
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return None, None, len(raw)
+
+
+def _refusal(response: Response, error: Any) -> tuple[str | None, str | None]:
+    if isinstance(error, GraphError):
+        return error.code, error.reason
+    if response.status_code < 400:
+        return None, None
+    reason = response.headers.get("x-mockgraph-reason")
+    body = response.get_json(silent=True) if response.is_json else None
+    code = body.get("error") if isinstance(body, dict) else None
+    if isinstance(code, dict):
+        code = code.get("code")
+    return (code if isinstance(code, str) else None), reason
+
+
+def _retry_after(response: Response) -> float | None:
+    value = response.headers.get("Retry-After")
+    if value is None:
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        return None
