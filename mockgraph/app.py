@@ -21,15 +21,19 @@ from mockgraph.core.errors import (
     SegmentNotFound,
 )
 from mockgraph.identity import Gatekeeper
+from mockgraph.resources import CATALOG
 from mockgraph.storage.sqlite import open_store, with_state_defaults
 from mockgraph.storage.store import Store
-from mockgraph.web import hooks as kit_wiring
-from mockgraph.web.dispatch import dispatch
+from mockgraph.web import hooks
+from mockgraph.web.dispatch import make_dispatcher
 from mockgraph.web.entra import register_entra_routes
 from mockgraph.web.http import add_graph_headers, assign_request_ids, error_response
+from mockgraph.web.routing import Router
 from mockgraph.web.state import EXTENSION_KEY, EmulatorState
 
 log = logging.getLogger("mockgraph")
+# Built once: the tree is immutable and derived from the tables alone.
+ROUTER = Router(CATALOG)
 
 
 class EverythingConverter(BaseConverter):
@@ -54,12 +58,14 @@ def create_app(
     app.url_map.merge_slashes = False
     app.url_map.strict_slashes = False
     app.url_map.converters["everything"] = EverythingConverter
-    gatekeeper = Gatekeeper(settings)
+    gatekeeper = Gatekeeper(settings, catalog=CATALOG)
     app.extensions[EXTENSION_KEY] = EmulatorState(
         config=settings,
         store=store if store is not None else open_store(settings.state_path),
         contracts=shared_contracts(),
         gatekeeper=gatekeeper,
+        catalog=CATALOG,
+        router=ROUTER,
     )
     app.before_request(assign_request_ids)
     app.after_request(add_graph_headers)
@@ -70,7 +76,7 @@ def create_app(
     app.add_url_rule(
         "/<everything:path>",
         "graph",
-        dispatch,
+        make_dispatcher(),
         methods=methods,
         provide_automatic_options=False,
     )
@@ -78,7 +84,7 @@ def create_app(
     app.register_error_handler(HTTPException, _http_exception)
     app.register_error_handler(Exception, _unexpected)
     # The request journal and fault injection (state.extras "journal" / "faults").
-    kit_wiring.install(app)
+    hooks.install(app)
     # The admin API (/_mockgraph/health, reset, seed, snapshot, journal, faults).
     register_admin(app)
     return app

@@ -9,7 +9,7 @@ import requests
 from flask.testing import FlaskClient
 
 from mockgraph.core.errors import GraphError
-from mockgraph.core.operations import Operation
+from mockgraph.resources import CATALOG
 from mockgraph.testing.interceptor import GraphMock
 from mockgraph.testing.testkit import Connectors, Tokens
 from mockgraph.web.faults import Faults
@@ -55,7 +55,7 @@ def test_faults_are_per_operation(
     auth: dict[str, str],
 ) -> None:
     seeded = mockgraph_connectors.seed()
-    mockgraph_faults.fail_next(1, status=503, operation=Operation.GET_CONNECTOR.value)
+    mockgraph_faults.fail_next(1, status=503, operation=CATALOG.find("GET_CONNECTOR").id)
     assert mockgraph_client.get(CONNECTORS, headers=auth).status_code == 200
     assert mockgraph_client.get(f"{CONNECTORS}/{seeded['id']}", headers=auth).status_code == 503
     assert mockgraph_client.get(f"{CONNECTORS}/{seeded['id']}", headers=auth).status_code == 200
@@ -146,7 +146,7 @@ def test_describe_reports_rules_and_counters(
     ],
 )
 def test_a_bad_spec_is_a_graph_error_and_changes_nothing(spec: Any, fragment: str) -> None:
-    faults = Faults()
+    faults = Faults(CATALOG)
     faults.fail_next(1)
     with pytest.raises(GraphError) as caught:
         faults.configure(spec)

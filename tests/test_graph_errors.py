@@ -196,14 +196,14 @@ def test_internal_fault_is_a_graph_shaped_500_and_stores_nothing(
     def broken(record: dict[str, Any]) -> dict[str, Any]:
         raise RuntimeError("boom: secret-looking detail")
 
-    import mockgraph.web.dispatch as graph_api
+    from mockgraph.resources.connectors import model
 
-    original = graph_api.connectors.changes_from_patch
-    graph_api.connectors.changes_from_patch = broken  # type: ignore[assignment]
+    original = model.changes_from_patch
+    model.changes_from_patch = broken  # type: ignore[assignment]
     try:
         response = client.patch(f"/beta/identity/apiConnectors/{created['id']}", json={"displayName": "new"})
     finally:
-        graph_api.connectors.changes_from_patch = original
+        model.changes_from_patch = original
     error = assert_graph_error(response, 500, "generalException")
     assert "boom" not in response.get_data(as_text=True)
     assert "Traceback" not in error["message"]

@@ -34,7 +34,7 @@ from mockgraph.core.config import (
 from mockgraph.core.principal import AuthMode
 from mockgraph.identity import Gatekeeper
 from mockgraph.identity.directory import service_principal_id
-from mockgraph.identity.permissions import all_application_permissions, all_delegated_scopes
+from mockgraph.resources import CATALOG
 from mockgraph.web.entra import register_entra_routes
 
 GRAPH_DEFAULT = "https://graph.microsoft.com/.default"
@@ -64,7 +64,7 @@ def make_client(mode: AuthMode = AuthMode.ENFORCE) -> tuple[FlaskClient, Gatekee
         users=(*config.users, ADMIN),
     )
     app = Flask(__name__)
-    gatekeeper = Gatekeeper(config)
+    gatekeeper = Gatekeeper(config, catalog=CATALOG)
     register_entra_routes(app, gatekeeper)
     return app.test_client(), gatekeeper
 
@@ -357,12 +357,12 @@ def test_password_grant_errors(
 def test_non_enforcing_modes_issue_full_tokens_to_anyone(mode: AuthMode) -> None:
     client, _ = make_client(mode)
     app_token = client_credentials(client, client_id="whoever", client_secret="anything").json or {}
-    assert claims_of(app_token["access_token"])["roles"] == list(all_application_permissions())
+    assert claims_of(app_token["access_token"])["roles"] == list(CATALOG.application_permissions())
     user_token = password_grant(
         client, username="someone@else.example", password="x", client_id="whoever"
     ).json
     claims = claims_of((user_token or {})["access_token"])
-    assert set(claims["scp"].split()) == set(all_delegated_scopes())
+    assert set(claims["scp"].split()) == set(CATALOG.delegated_scopes())
     assert {READ_ALL, READ_WRITE_ALL} <= set(claims["scp"].split())
     assert set(claims["wids"]) == {EXTERNAL_ID_USER_FLOW_ADMINISTRATOR, GLOBAL_ADMINISTRATOR}
     guid = "33333333-3333-4333-8333-333333333333"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -24,39 +25,31 @@ from mockgraph.core.errors import (
     InvalidAuthenticationToken,
     MissingApplicationPermission,
 )
-from mockgraph.core.operations import Operation
+from mockgraph.core.operations import Operation, Permissions
 from mockgraph.core.principal import AuthMode, Principal
 from mockgraph.identity import BadToken, Gatekeeper, mint_token
-from mockgraph.identity.permissions import (
-    PERMISSION_TABLE,
-    PERSONAL_ACCOUNT_TENANT_ID,
-    all_application_permissions,
-    all_delegated_scopes,
-    render_markdown,
-    requirement_for,
-)
+from mockgraph.identity.permissions import PERSONAL_ACCOUNT_TENANT_ID, render_markdown
+from mockgraph.resources import CATALOG
+from mockgraph.resources.connectors.table import TABLE as CONNECTORS
 
-READS = (Operation.LIST_CONNECTORS, Operation.GET_CONNECTOR, Operation.COUNT_CONNECTORS)
-WRITES = (
-    Operation.CREATE_CONNECTOR,
-    Operation.UPDATE_CONNECTOR,
-    Operation.DELETE_CONNECTOR,
-    Operation.UPLOAD_CERTIFICATE,
+READS = tuple(CONNECTORS[name] for name in ("LIST_CONNECTORS", "GET_CONNECTOR", "COUNT_CONNECTORS"))
+WRITES = tuple(
+    CONNECTORS[name]
+    for name in ("CREATE_CONNECTOR", "UPDATE_CONNECTOR", "DELETE_CONNECTOR", "UPLOAD_CERTIFICATE")
 )
+LIST_CONNECTORS = CONNECTORS["LIST_CONNECTORS"]
 INSUFFICIENT = "Insufficient privileges to complete the operation."
 
 
 def gatekeeper(mode: AuthMode = AuthMode.ENFORCE, **changes: Any) -> Gatekeeper:
-    return Gatekeeper(MockGraphConfig(auth_mode=mode, **changes))
+    return Gatekeeper(MockGraphConfig(auth_mode=mode, **changes), catalog=CATALOG)
 
 
 def bearer(token: str) -> str:
     return f"Bearer {token}"
 
 
-def refusal(
-    gk: Gatekeeper, token: str | None, operation: Operation = Operation.LIST_CONNECTORS
-) -> GraphError:
+def refusal(gk: Gatekeeper, token: str | None, operation: Operation = LIST_CONNECTORS) -> GraphError:
     with pytest.raises(GraphError) as caught:
         gk.authorize(gk.authenticate(token), operation)
     assert caught.value.reason, "every refusal names its reason"
@@ -66,38 +59,40 @@ def refusal(
 # Permission table -----------------------------------------------------------------------------
 
 
-def test_every_operation_has_a_row() -> None:
-    assert set(PERMISSION_TABLE) == set(Operation)
+def test_every_operation_accepts_some_permission() -> None:
+    assert CATALOG.operations
+    for operation in CATALOG:
+        assert operation.allow.application, operation.name
+        assert operation.allow.delegated, operation.name
+        assert operation.allow.roles, operation.name
 
 
 @pytest.mark.parametrize("operation", READS)
 def test_reads_accept_read_or_readwrite(operation: Operation) -> None:
-    row = requirement_for(operation)
-    assert row is not None
-    assert row.application_permissions == (READ_ALL, READ_WRITE_ALL)
-    assert row.delegated_scopes == (READ_ALL, READ_WRITE_ALL)
+    row = operation.allow
+    assert row.application == (READ_ALL, READ_WRITE_ALL)
+    assert row.delegated == (READ_ALL, READ_WRITE_ALL)
 
 
 @pytest.mark.parametrize("operation", WRITES)
 def test_writes_need_readwrite(operation: Operation) -> None:
-    row = requirement_for(operation)
-    assert row is not None
-    assert row.application_permissions == (READ_WRITE_ALL,)
-    assert row.delegated_scopes == (READ_WRITE_ALL,)
-    assert set(row.directory_roles) == {EXTERNAL_ID_USER_FLOW_ADMINISTRATOR, GLOBAL_ADMINISTRATOR}
+    row = operation.allow
+    assert row.application == (READ_WRITE_ALL,)
+    assert row.delegated == (READ_WRITE_ALL,)
+    assert set(row.roles) == {EXTERNAL_ID_USER_FLOW_ADMINISTRATOR, GLOBAL_ADMINISTRATOR}
 
 
 def test_markdown_names_every_operation_and_role() -> None:
-    text = render_markdown()
-    for operation in Operation:
-        assert f"`{operation.value}`" in text
+    text = render_markdown(CATALOG)
+    for operation in CATALOG:
+        assert f"`{operation.id}`" in text
     assert "External ID User Flow Administrator (`6e591065-9bad-43ed-90f3-e9424366d2f0`)" in text
-    assert text.count("\n") == len(PERMISSION_TABLE) + 2
+    assert text.count("\n") == len(CATALOG.operations) + 2
 
 
 def test_fidelity_doc_contains_the_rendered_table() -> None:
     doc = Path(__file__).resolve().parents[1] / "docs" / "fidelity.md"
-    assert render_markdown() in doc.read_text(encoding="utf-8")
+    assert render_markdown(CATALOG) in doc.read_text(encoding="utf-8")
 
 
 # Rung 1: authentication -------------------------------------------------------------------------
@@ -163,22 +158,21 @@ def test_tenant_registered_at_runtime_is_then_accepted() -> None:
 # Rungs 2 and 3: permission and role -------------------------------------------------------------
 
 
-@pytest.mark.parametrize("operation", list(Operation))
+@pytest.mark.parametrize("operation", list(CATALOG), ids=lambda op: op.name)
 def test_app_without_permission_gets_aadb2c_listing_what_the_operation_accepts(operation: Operation) -> None:
     error = refusal(gatekeeper(), bearer(mint_token(roles=["User.Read.All"])), operation)
-    row = requirement_for(operation)
-    assert row is not None
+    row = operation.allow
     assert isinstance(error, MissingApplicationPermission)
     assert (error.status, error.code) == (403, "AADB2C")
     assert error.message == (
         "The application does not have any of the required application permissions "
-        f"({', '.join(row.application_permissions)}) to access the resource."
+        f"({', '.join(row.application)}) to access the resource."
     )
     assert "roles" in (error.reason or "")
 
 
 def test_read_message_lists_both_permissions_like_the_live_service() -> None:
-    error = refusal(gatekeeper(), bearer(mint_token(roles=[])), Operation.LIST_CONNECTORS)
+    error = refusal(gatekeeper(), bearer(mint_token(roles=[])), LIST_CONNECTORS)
     assert "(APIConnectors.Read.All, APIConnectors.ReadWrite.All)" in error.message
 
 
@@ -195,11 +189,11 @@ def test_read_permission_does_not_allow_writes(operation: Operation) -> None:
     assert "(APIConnectors.ReadWrite.All)" in error.message
 
 
-@pytest.mark.parametrize("operation", list(Operation))
+@pytest.mark.parametrize("operation", list(CATALOG), ids=lambda op: op.name)
 def test_app_and_user_with_everything_pass(operation: Operation) -> None:
     gk = gatekeeper()
     # "Everything": every permission and scope the table accepts (user flows need IdentityUserFlow.*).
-    roles, scp = all_application_permissions(), all_delegated_scopes()
+    roles, scp = CATALOG.application_permissions(), CATALOG.delegated_scopes()
     gk.authorize(gk.authenticate(bearer(mint_token(roles=roles))), operation)
     gk.authorize(gk.authenticate(bearer(mint_token(kind="user", scp=scp))), operation)
     gk.authorize(
@@ -226,7 +220,7 @@ def test_token_without_idtyp_and_scp_is_an_app_token() -> None:
     ],
 )
 def test_delegated_without_scope_or_role_is_denied(options: dict[str, Any], claim: str) -> None:
-    error = refusal(gatekeeper(), bearer(mint_token(kind="user", **options)), Operation.CREATE_CONNECTOR)
+    error = refusal(gatekeeper(), bearer(mint_token(kind="user", **options)), CONNECTORS["CREATE_CONNECTOR"])
     assert type(error) is AuthorizationDenied
     assert (error.status, error.code, error.message) == (403, "Authorization_RequestDenied", INSUFFICIENT)
     assert claim in (error.reason or "")
@@ -245,13 +239,13 @@ def test_personal_account_is_denied(kind: str) -> None:
     assert PERSONAL_ACCOUNT_TENANT_ID in (error.reason or "")
 
 
-def test_operation_without_a_row_is_denied(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_decision_reads_the_operations_own_row() -> None:
     gk = gatekeeper()
     principal = gk.authenticate(bearer(mint_token()))
-    monkeypatch.setattr("mockgraph.identity.gatekeeper.requirement_for", lambda operation: None)
-    with pytest.raises(AuthorizationDenied, match="Insufficient") as caught:
-        gk.authorize(principal, Operation.LIST_CONNECTORS)
-    assert "no permission table entry" in (caught.value.reason or "")
+    gk.authorize(principal, LIST_CONNECTORS)
+    narrowed = dataclasses.replace(LIST_CONNECTORS, allow=Permissions(("Other.Read.All",), (), ()))
+    with pytest.raises(MissingApplicationPermission, match=r"\(Other.Read.All\)"):
+        gk.authorize(principal, narrowed)
 
 
 # Principal -------------------------------------------------------------------------------------
@@ -275,7 +269,7 @@ def test_principal_reflects_the_token() -> None:
 
 
 @pytest.mark.parametrize("kind", [k for k in BadToken if k is not BadToken.PERSONAL_ACCOUNT])
-@pytest.mark.parametrize("operation", [Operation.LIST_CONNECTORS, Operation.DELETE_CONNECTOR])
+@pytest.mark.parametrize("operation", [LIST_CONNECTORS, CONNECTORS["DELETE_CONNECTOR"]])
 def test_permissive_honours_any_readable_token(kind: BadToken, operation: Operation) -> None:
     gk = gatekeeper(AuthMode.PERMISSIVE)
     token = mint_token(bad=kind, roles=[])
@@ -293,7 +287,7 @@ def test_permissive_skips_permissions_roles_and_account_kind() -> None:
         mint_token(kind="user", scp=[], wids=[]),
         mint_token(bad=BadToken.PERSONAL_ACCOUNT),
     ):
-        gk.authorize(gk.authenticate(bearer(token)), Operation.CREATE_CONNECTOR)
+        gk.authorize(gk.authenticate(bearer(token)), CONNECTORS["CREATE_CONNECTOR"])
 
 
 def test_permissive_needs_a_tid() -> None:
@@ -310,8 +304,8 @@ def test_off_needs_no_token_and_acts_as_the_default_app(header: str | None) -> N
         "app",
         DEFAULT_CLIENT_ID,
     )
-    assert principal.application_permissions == frozenset(all_application_permissions())
-    for operation in Operation:
+    assert principal.application_permissions == frozenset(CATALOG.application_permissions())
+    for operation in CATALOG:
         gk.authorize(principal, operation)
 
 

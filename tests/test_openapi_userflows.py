@@ -10,11 +10,11 @@ from flask.testing import FlaskClient
 
 from mockgraph import create_app
 from mockgraph.admin.openapi import build_openapi
+from mockgraph.app import ROUTER
 from mockgraph.core.contracts import shared_contracts
 from mockgraph.core.operations import Operation
 from mockgraph.identity import mint_token
-from mockgraph.resources.userflows.views import HANDLERS
-from mockgraph.web.routing import resolve
+from mockgraph.resources.userflows.table import TABLES
 
 AUTH = {"Authorization": f"Bearer {mint_token()}"}
 METHODS = {"get", "put", "post", "patch", "delete"}
@@ -52,18 +52,17 @@ def flow(client: FlaskClient, kind: str, name: str = "Flow", **extra: Any) -> di
 def test_the_document_routes_to_every_user_flow_operation_the_emulator_serves() -> None:
     routed: dict[Operation, set[str]] = {}
     for path, method, _, operation in user_flow_operations():
-        route = resolve(method.upper(), "/beta" + concrete(path))
+        route = ROUTER.resolve(method.upper(), "/beta" + concrete(path))
         routed.setdefault(route.operation, set()).add(operation["operationId"])
-    assert set(routed) == set(HANDLERS)
-    # Where the emulator's operation names an official-style id, the document uses it.
+    assert set(routed) == {op for table in TABLES for op in table.operations}
+    # The document's operation id is the table's.
     for served, ids in routed.items():
-        if "." not in served.value:
-            assert ids == {served.value}
+        assert ids == {served.id}
 
 
 def test_operation_ids_are_unique_and_graph_styled() -> None:
     ids = [operation["operationId"] for *_, operation in user_flow_operations()]
-    assert len(ids) == len(set(ids)) == 21
+    assert len(ids) == len(set(ids)) == 23  # b2x: 11 (preTokenIssuance refused, beta), b2c: 12
     assert "identity_ListB2xUserFlow" in ids
     assert "identity.b2cUserFlows.apiConnectorConfiguration_SetPreTokenIssuanceByRef" in ids
     assert all(
@@ -71,13 +70,12 @@ def test_operation_ids_are_unique_and_graph_styled() -> None:
     )
 
 
-def test_b2c_is_beta_only_and_b2x_has_no_patch_nor_token_step(client: FlaskClient) -> None:
+def test_b2c_and_the_token_step_are_beta_only_and_b2x_has_no_patch(client: FlaskClient) -> None:
     for path, method, item, _ in user_flow_operations():
-        beta_only = path.startswith("/identity/b2cUserFlows")
+        beta_only = path.startswith("/identity/b2cUserFlows") or "preTokenIssuance" in path
         assert (item.get("servers") == [{"url": "/beta", "description": "beta only"}]) is beta_only, path
-        if not beta_only:
+        if path.startswith("/identity/b2xUserFlows"):
             assert method != "patch"
-            assert "preTokenIssuance" not in path
     assert client.get("/v1.0/identity/b2cUserFlows", headers=AUTH).status_code == 400
     assert client.get("/v1.0/identity/b2xUserFlows", headers=AUTH).status_code == 200
     flow(client, "b2x")

@@ -179,7 +179,7 @@ def fuzz(operation: Any, base: str, prepare: Prepare) -> int:
     ("prefix", "expected_operations", "prepare"),
     [
         ("/identity/apiConnectors", 7, prepare_connector_case),
-        ("/identity/b2", 21, prepare_user_flow_case),  # b2xUserFlows (9) and b2cUserFlows (12)
+        ("/identity/b2", 23, prepare_user_flow_case),  # b2xUserFlows (11) and b2cUserFlows (12)
     ],
     ids=["connectors", "user-flows"],
 )

@@ -1,150 +1,84 @@
-"""The OpenAPI 3.1 description of what the emulator serves, built from the JSON-Schema contracts.
+"""The OpenAPI 3.1 description of what the emulator serves, derived from the operation tables.
 
-Connector paths, operation ids and parameters are those of Microsoft's official description (every official
-parameter is listed, even those the emulator refuses: their description says which values get a 400); the
-user-flow operations come from ``mockgraph.admin.openapi_userflows``. Bodies and responses use the stricter schemas of
-``contracts/``. Served at ``/_mockgraph/openapi.json``.
+Every row of every table is one operation here: its path (parameters named as the table says), method,
+operation id, summary, query parameters, body and responses; path items whose operations exist only on
+some versions name only those servers. Connector paths, ids and parameters are those of Microsoft's
+official description (every official parameter is listed, even those the emulator refuses: their
+description says which values get a 400); bodies and responses use the stricter schemas of ``contracts/``.
+Served at ``/_mockgraph/openapi.json``.
 """
 
 from __future__ import annotations
 
 import copy
-from functools import partial
 from typing import Any
 
 from flask import Flask, Response, json
 
-from mockgraph.admin import openapi_userflows
-from mockgraph.admin.openapi_parts import array_of, json_body, operation, query_parameter, ref
 from mockgraph.core.contracts import Contracts, shared_contracts
-from mockgraph.core.operations import Operation
+from mockgraph.core.openapi_parts import NO_BODY, json_body, operation, ref
+from mockgraph.core.operations import VERSIONS, Catalog, Operation, ResourceTable
+from mockgraph.resources import CATALOG
+from mockgraph.web.state import state_of
 
 OPENAPI_PATH = "/_mockgraph/openapi.json"
-COLLECTION = "/identity/apiConnectors"
-ITEM = "/identity/apiConnectors/{identityApiConnector-id}"
-UPLOAD = "/identity/apiConnectors/{identityApiConnector-id}/microsoft.graph.uploadClientCertificate"
-COUNT = "/identity/apiConnectors/$count"
-NO_CONNECTOR = (("404", "No connector with this id in the caller's tenant."),)
-TAG = "identity.identityApiConnector"
-PROPERTY_NAMES = ["id", "authenticationConfiguration", "displayName", "targetUrl"]
 
 
-PARAMETERS: dict[str, dict[str, Any]] = {
-    "top": query_parameter(
-        "$top", "Show only the first n items", {"minimum": 0, "type": "integer"}, "0 and values above 999"
-    ),
-    "skip": query_parameter("$skip", "Skip the first n items", {"minimum": 0, "type": "integer"}),
-    "search": query_parameter(
-        "$search",
-        "Search items by search phrases",
-        {"type": "string"},
-        "every value ($search is not supported)",
-    ),
-    "filter": query_parameter(
-        "$filter",
-        "Filter items by property values",
-        {"type": "string"},
-        "anything but eq, ne and startswith on id, displayName and targetUrl (with and, or, parentheses)",
-    ),
-    "count": query_parameter("$count", "Include count of items", {"type": "boolean"}),
-    "orderby": query_parameter(
-        "$orderby",
-        "Order items by property values",
-        array_of([f"{name}{suffix}" for name in PROPERTY_NAMES for suffix in ("", " desc")]),
-        "ordering by authenticationConfiguration",
-    ),
-    "select": query_parameter("$select", "Select properties to be returned", array_of(PROPERTY_NAMES)),
-    "expand": query_parameter("$expand", "Expand related entities", array_of(["*"])),
-    "id": {
-        "name": "identityApiConnector-id",
-        "in": "path",
-        "description": "The unique identifier of identityApiConnector",
-        "required": True,
-        "style": "simple",
-        "schema": {"type": "string"},
-        "x-ms-docs-key-type": "identityApiConnector",
-    },
-    "ifMatch": {
-        "name": "If-Match",
-        "in": "header",
-        "description": "ETag (accepted and ignored by mockgraph)",
-        "style": "simple",
-        "schema": {"type": "string"},
-    },
-}
+def openapi_path(table: ResourceTable, op: Operation) -> str:
+    """The operation's path as the document names it: ``/identity/apiConnectors/{identityApiConnector-id}``."""
+    parts = []
+    for segment in op.segments:
+        if segment.parameter is not None:
+            component = table.path_parameters.get(segment.parameter, segment.parameter)
+            parts.append("{" + str(table.openapi_parameters[component]["name"]) + "}")
+        else:
+            parts.append(segment.text)
+    return "/" + "/".join(parts)
 
 
-_connector_operation = partial(operation, tag=TAG)
+def _success(op: Operation) -> tuple[str, dict[str, Any]]:
+    if op.response is None:
+        return str(op.status), NO_BODY
+    if isinstance(op.response, str):
+        return str(op.status), json_body(op.response, op.response_description)
+    return str(op.status), {"description": op.response_description, "content": dict(op.response)}
 
 
-def _paths() -> dict[str, Any]:
-    entity = json_body("identityApiConnector", "The connector (only the $select-ed properties when given)")
-    full = json_body("identityApiConnectorFull", "The connector")
-    return {
-        COLLECTION: {
-            "get": _connector_operation(
-                Operation.LIST_CONNECTORS,
-                "List identityApiConnectors",
-                ("200", json_body("identityApiConnectorCollectionResponse", "Retrieved collection")),
-                parameters=("top", "skip", "search", "filter", "count", "orderby", "select", "expand"),
-            ),
-            "post": _connector_operation(
-                Operation.CREATE_CONNECTOR,
-                "Create identityApiConnector",
-                ("201", full),
-                body="identityApiConnectorCreate",
-            ),
-        },
-        ITEM: {
-            "parameters": [ref("parameters", "id")],
-            "get": _connector_operation(
-                Operation.GET_CONNECTOR,
-                "Get identityApiConnector",
-                ("200", entity),
-                parameters=("select", "expand"),
-                refusals=NO_CONNECTOR,
-            ),
-            "patch": _connector_operation(
-                Operation.UPDATE_CONNECTOR,
-                "Update identityApiConnector",
-                ("204", {"description": "Success (no body)"}),
-                body="identityApiConnectorUpdate",
-                refusals=NO_CONNECTOR,
-            ),
-            "delete": _connector_operation(
-                Operation.DELETE_CONNECTOR,
-                "Delete identityApiConnector",
-                ("204", {"description": "Success (no body)"}),
-                parameters=("ifMatch",),
-                refusals=NO_CONNECTOR,
-            ),
-        },
-        UPLOAD: {
-            "parameters": [ref("parameters", "id")],
-            "post": _connector_operation(
-                Operation.UPLOAD_CERTIFICATE,
-                "Invoke action uploadClientCertificate",
-                ("200", full),
-                body="uploadClientCertificate",
-                refusals=NO_CONNECTOR,
-            ),
-        },
-        COUNT: {
-            "get": _connector_operation(
-                Operation.COUNT_CONNECTORS,
-                "Get the number of the resource",
-                (
-                    "200",
-                    {
-                        "description": "The count of the resource",
-                        "content": {"text/plain": {"schema": {"type": "integer", "minimum": 0}}},
-                    },
-                ),
-                parameters=("search", "filter"),
-            )
-        },
-        **openapi_userflows.paths(),
-    }
+def _path_items(table: ResourceTable) -> dict[str, Any]:
+    items: dict[str, Any] = {}
+    for op in table.operations:
+        item = items.setdefault(openapi_path(table, op), {})
+        parameters = [
+            ref("parameters", table.path_parameters.get(s.parameter, s.parameter))
+            for s in op.segments
+            if s.parameter is not None
+        ]
+        if parameters:
+            item["parameters"] = parameters
+        if tuple(op.versions) != VERSIONS:
+            item["servers"] = [
+                {"url": f"/{version}", "description": f"{version} only"} for version in op.versions
+            ]
+        item[op.method.lower()] = operation(
+            op.id,
+            op.summary,
+            _success(op),
+            tag=table.tag,
+            parameters=op.parameters,
+            body=op.body.contract if op.body is not None else None,
+            refusals=op.refusals,
+        )
+    return items
+
+
+def _paths(catalog: Catalog) -> dict[str, Any]:
+    paths: dict[str, Any] = {}
+    for table in catalog.tables:
+        for path, item in _path_items(table).items():
+            if path in paths:
+                raise ValueError(f"two tables describe {path}")
+            paths[path] = item
+    return paths
 
 
 def _rewrite_refs(node: Any) -> Any:
@@ -175,23 +109,17 @@ def _schema_closure(contracts: Contracts, roots: list[str]) -> dict[str, Any]:
     return dict(sorted(schemas.items()))
 
 
-def build_openapi(contracts: Contracts | None = None) -> dict[str, Any]:
+def build_openapi(contracts: Contracts | None = None, catalog: Catalog | None = None) -> dict[str, Any]:
     """The OpenAPI 3.1 document (a fresh dict each call; JSON-ready)."""
     from mockgraph import __version__
 
-    roots = [
-        *("identityApiConnector", "identityApiConnectorCollectionResponse", "identityApiConnectorCreate"),
-        *(
-            "identityApiConnectorUpdate",
-            "uploadClientCertificate",
-            "odataError",
-            *openapi_userflows.CONTRACTS,
-        ),
-    ]
-    parameters = {
-        **PARAMETERS,
-        **openapi_userflows.parameters(),
-    }
+    catalog = catalog or CATALOG
+    roots = sorted({"odataError", *(name for table in catalog.tables for name in table.contracts)})
+    parameters: dict[str, Any] = {}
+    for table in catalog.tables:
+        for name, component in table.openapi_parameters.items():
+            if parameters.setdefault(name, dict(component)) != component:
+                raise ValueError(f"two tables define the parameter component {name} differently")
     return {
         "openapi": "3.1.0",
         "info": {
@@ -206,7 +134,7 @@ def build_openapi(contracts: Contracts | None = None) -> dict[str, Any]:
         },
         "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
         "servers": [{"url": "/beta", "description": "beta"}, {"url": "/v1.0", "description": "v1.0"}],
-        "paths": _paths(),
+        "paths": _paths(catalog),
         "components": {
             "schemas": _schema_closure(contracts or shared_contracts(), roots),
             "responses": {
@@ -238,6 +166,7 @@ def register_openapi_route(app: Flask) -> None:
     """Serve the document at ``/_mockgraph/openapi.json`` (no token needed: it describes, it holds no data)."""
 
     def serve_openapi() -> Response:
-        return Response(json.dumps(build_openapi(), indent=2), content_type="application/json")
+        document = build_openapi(catalog=state_of(app).catalog)
+        return Response(json.dumps(document, indent=2), content_type="application/json")
 
     app.add_url_rule(OPENAPI_PATH, "mockgraph_openapi", serve_openapi, methods=["GET"])

@@ -154,6 +154,7 @@ class MethodNotAllowed(GraphError):
     default_message = "The requested resource does not support http method '{method}'."
 
     def __init__(self, method: str, allowed: tuple[str, ...]) -> None:
+        self.allowed = allowed
         super().__init__(
             self.default_message.format(method=method),
             reason=f"method {method} not supported here",

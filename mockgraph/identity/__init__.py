@@ -12,16 +12,14 @@ from mockgraph.identity.gatekeeper import Gatekeeper, principal_from_claims
 from mockgraph.identity.issuer import TokenIssuer, TokenResponse
 from mockgraph.identity.keys import SigningKey, load_or_create_key, process_signing_key
 from mockgraph.identity.oauth_errors import EntraError
-from mockgraph.identity.permissions import PERMISSION_TABLE, Requirement, render_markdown, requirement_for
+from mockgraph.identity.permissions import render_markdown
 from mockgraph.identity.tokens import BadToken, TokenFactory, mint_token
 
 __all__ = [
-    "PERMISSION_TABLE",
     "BadToken",
     "Directory",
     "EntraError",
     "Gatekeeper",
-    "Requirement",
     "SigningKey",
     "TokenFactory",
     "TokenIssuer",
@@ -31,5 +29,4 @@ __all__ = [
     "principal_from_claims",
     "process_signing_key",
     "render_markdown",
-    "requirement_for",
 ]

@@ -12,16 +12,12 @@ from mockgraph.core.errors import (
     InvalidAuthenticationToken,
     MissingApplicationPermission,
 )
-from mockgraph.core.operations import Operation
+from mockgraph.core.operations import EMPTY_CATALOG, Catalog, Operation
 from mockgraph.core.principal import AuthMode, Principal
 from mockgraph.identity.directory import Directory
 from mockgraph.identity.issuer import TokenIssuer
 from mockgraph.identity.keys import SigningKey, signing_key_for
-from mockgraph.identity.permissions import (
-    PERSONAL_ACCOUNT_TENANT_ID,
-    all_application_permissions,
-    requirement_for,
-)
+from mockgraph.identity.permissions import PERSONAL_ACCOUNT_TENANT_ID
 from mockgraph.identity.tokens import TokenFactory
 from mockgraph.identity.verification import (
     VALIDATION_FAILURE,
@@ -64,14 +60,22 @@ class Gatekeeper:
     ``clock`` (seconds since the epoch) is injectable for lifetime tests.
     """
 
-    def __init__(self, config: MockGraphConfig, *, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        config: MockGraphConfig,
+        *,
+        catalog: Catalog = EMPTY_CATALOG,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self.config = config
+        # The operations served: what a full-permission caller holds (auth off, apps the directory lacks).
+        self.catalog = catalog
         self.mode = AuthMode(config.auth_mode)
         self.clock = clock
         self.directory = Directory(config)
         self.key: SigningKey = signing_key_for(config.signing_key_path)
         self.tokens = TokenFactory(self.key, clock=clock)
-        self.issuer = TokenIssuer(self.directory, self.tokens, self.mode, clock=clock)
+        self.issuer = TokenIssuer(self.directory, self.tokens, self.mode, catalog=catalog, clock=clock)
         self.verifier = TokenVerifier((self.key,), clock=clock, clock_skew=config.clock_skew_seconds)
         # The verifier hands back one claims dict per token; its Principal (immutable) is built once too.
         self._principals: dict[int, tuple[dict[str, Any], Principal]] = {}
@@ -110,25 +114,23 @@ class Gatekeeper:
         """
         if self.mode is not AuthMode.ENFORCE:
             return
-        row = requirement_for(operation)
-        if row is None:
-            raise AuthorizationDenied(reason=f"operation {operation.value} has no permission table entry")
+        row = operation.allow
         if principal.tenant_id == PERSONAL_ACCOUNT_TENANT_ID and not row.personal_accounts:
             raise AuthorizationDenied(
                 reason=f"tid {PERSONAL_ACCOUNT_TENANT_ID} is a personal Microsoft account: not supported"
             )
         if principal.kind == "app":
-            if not principal.application_permissions & set(row.application_permissions):
+            if not principal.application_permissions & set(row.application):
                 raise MissingApplicationPermission(
-                    row.application_permissions,
-                    reason=f"roles claim holds none of {', '.join(row.application_permissions)}",
+                    row.application,
+                    reason=f"roles claim holds none of {', '.join(row.application)}",
                 )
             return
-        if not principal.delegated_scopes & set(row.delegated_scopes):
-            raise AuthorizationDenied(reason=f"scp claim holds none of {', '.join(row.delegated_scopes)}")
-        if not principal.directory_roles & set(row.directory_roles):
+        if not principal.delegated_scopes & set(row.delegated):
+            raise AuthorizationDenied(reason=f"scp claim holds none of {', '.join(row.delegated)}")
+        if not principal.directory_roles & set(row.roles):
             raise AuthorizationDenied(
-                reason=f"wids claim holds none of the supported roles {', '.join(row.directory_roles)}"
+                reason=f"wids claim holds none of the supported roles {', '.join(row.roles)}"
             )
 
     def _off_principal(self, authorization: str | None) -> Principal:
@@ -144,5 +146,5 @@ class Gatekeeper:
             kind="app",
             app_id=DEFAULT_CLIENT_ID,
             object_id=apps[0].object_id if apps else "",
-            application_permissions=frozenset(all_application_permissions()),
+            application_permissions=frozenset(self.catalog.application_permissions()),
         )

@@ -9,15 +9,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mockgraph.core.config import AppRegistration, Tenant, UserAccount
+from mockgraph.core.operations import EMPTY_CATALOG, Catalog
 from mockgraph.core.principal import AuthMode
 from mockgraph.identity.directory import Directory, service_principal_id
 from mockgraph.identity.keys import b64url
 from mockgraph.identity.oauth_errors import EntraError, error_document, missing_parameter, unknown_tenant
-from mockgraph.identity.permissions import (
-    all_application_permissions,
-    all_delegated_scopes,
-    all_directory_roles,
-)
 from mockgraph.identity.scopes import check_default_scope, delegated_scopes
 from mockgraph.identity.tokens import GRAPH_AUDIENCE, TokenFactory
 
@@ -51,8 +47,11 @@ class TokenIssuer:
         tokens: TokenFactory,
         mode: AuthMode,
         *,
+        catalog: Catalog = EMPTY_CATALOG,
         clock: Callable[[], float] = time.time,
     ) -> None:
+        # What a token for an app the directory does not know carries: every grant the operations accept.
+        self.catalog = catalog
         self.directory = directory
         self.tokens = tokens
         self.mode = mode
@@ -138,7 +137,7 @@ class TokenIssuer:
                 tenant = self._fallback_tenant(segment)
         app = self._app(tenant, client)
         if app is None:
-            roles = all_application_permissions()
+            roles = self.catalog.application_permissions()
             token = self.tokens.mint(
                 tenant_id=tenant.tenant_id, kind="app", app_id=client.client_id, roles=roles
             )
@@ -204,12 +203,12 @@ class TokenIssuer:
             tenant = home or self._fallback_tenant(segment)
         app = self._app(tenant, client)
         user = self._user(tenant, user, username, password)
-        granted = app.delegated_scopes if app is not None else all_delegated_scopes()
+        granted = app.delegated_scopes if app is not None else self.catalog.delegated_scopes()
         scopes = self._consented(requested, granted, client.client_id, app)
         oid = (
             user.object_id if user else str(uuid.uuid5(_NAMESPACE, f"{tenant.tenant_id}/{username.lower()}"))
         )
-        wids = user.directory_roles if user else all_directory_roles()
+        wids = user.directory_roles if user else self.catalog.directory_roles()
         name = (user.display_name if user else "") or username.split("@", 1)[0]
         token = self.tokens.mint(
             tenant_id=tenant.tenant_id,

@@ -14,17 +14,13 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from mockgraph.core import query
 from mockgraph.core.contracts import describe_error, shared_contracts
 from mockgraph.core.errors import GraphError
-from mockgraph.core.operations import Operation
-from mockgraph.web.routing import VERSIONS, resolve
+from mockgraph.core.operations import Catalog, Operation
+from mockgraph.resources import CATALOG
+from mockgraph.web.call import parse_query
+from mockgraph.web.routing import VERSION_NAMES, Router
 
-BODY_CONTRACTS = {
-    Operation.CREATE_CONNECTOR: "identityApiConnectorCreate",
-    Operation.UPDATE_CONNECTOR: "identityApiConnectorUpdate",
-    Operation.UPLOAD_CERTIFICATE: "uploadClientCertificate",
-}
 NO_BODY = {"GET", "DELETE", "HEAD"}
 
 
@@ -61,47 +57,47 @@ def _query_values(raw: Any) -> dict[str, list[str]]:
     return {}
 
 
-def _check_query(operation: Operation, version: str, values: dict[str, list[str]]) -> None:
-    """Raise the GraphError the emulator would raise for these query options."""
-    allowed = {
-        Operation.LIST_CONNECTORS: query.LIST_OPTIONS,
-        Operation.COUNT_CONNECTORS: query.COUNT_OPTIONS,
-        Operation.GET_CONNECTOR: query.GET_OPTIONS,
-    }.get(operation, frozenset())
-    first = {name: found[0] for name, found in values.items() if found}
-    options = query.read_options(first, lambda name: values.get(name, []), version=version, allowed=allowed)
-    if operation is Operation.GET_CONNECTOR:
-        if "select" in options:
-            query.parse_select(options["select"])
-        if "expand" in options:
-            query.check_expand(options["expand"])
-    elif operation in (Operation.LIST_CONNECTORS, Operation.COUNT_CONNECTORS):
-        query.parse_collection_query(options)
-
-
-def _problems(entry: Mapping[str, Any]) -> Iterable[str]:
+def _problems(entry: Mapping[str, Any], router: Router) -> Iterable[str]:
     method = str(entry.get("method", "GET")).upper()
     path = urlsplit(str(entry.get("path", ""))).path
     try:
-        route = resolve(method, path)
+        route = router.resolve(method, path)
     except GraphError as error:
         yield f"not an operation Graph serves ({error.status} {error.code}: {error.message})"
         return
     try:
-        _check_query(route.operation, route.version, _query_values(entry.get("query")))
+        # The dispatcher's own parser, so the emulator and the checker judge options alike.
+        parse_query(route.operation, _query_values(entry.get("query")), route.version)
     except GraphError as error:
         yield f"query refused ({error.code}: {error.message})"
     body = entry.get("json", entry.get("body"))
     if method in NO_BODY and body is not None:
         yield f"a {method} request carries a body"
-    contract = BODY_CONTRACTS.get(route.operation)
-    if contract is None:
+    yield from _body_problems(route.operation, body)
+
+
+def _body_problems(operation: Operation, body: Any) -> Iterable[str]:
+    rule = operation.body
+    if rule is None:
         return
     if not isinstance(body, dict):
-        yield f"no JSON object body (the {contract} contract needs one)"
+        yield f"no JSON object body (the {rule.contract} contract needs one)"
         return
-    for failure in sorted(shared_contracts().errors(contract, body), key=lambda e: e.json_path):
-        yield f"{describe_error(failure, root_type='microsoft.graph.identityApiConnector')} ({contract} at {failure.json_path})"
+    contracts = shared_contracts()
+    failures = sorted(contracts.errors(rule.contract, body), key=lambda e: e.json_path)
+    for failure in failures:
+        yield f"{describe_error(failure, root_type=_root_type(operation))} ({rule.contract} at {failure.json_path})"
+    if failures:
+        return
+    try:
+        # The operation's own check: what the contract cannot say (types, references, observed refusals).
+        rule.check(contracts, body)
+    except GraphError as error:
+        yield f"body refused ({error.code}: {error.message})"
+
+
+def _root_type(operation: Operation) -> str:
+    return operation.body.entity_type if operation.body is not None else ""
 
 
 def _as_mapping(entry: Any) -> Mapping[str, Any]:
@@ -117,17 +113,20 @@ def _as_mapping(entry: Any) -> Mapping[str, Any]:
     )
 
 
-def check_requests(entries: Iterable[Any]) -> list[RequestViolation]:
+def check_requests(entries: Iterable[Any], *, catalog: Catalog = CATALOG) -> list[RequestViolation]:
     """Every recorded Graph request that breaks a contract (an empty list when all are fine)."""
+    router = Router(catalog)
     violations: list[RequestViolation] = []
     for index, raw in enumerate(entries):
         entry = _as_mapping(raw)
         path = urlsplit(str(entry.get("path", ""))).path
         segments = [segment for segment in path.split("/") if segment]
-        if not segments or segments[0].lower() not in VERSIONS:
+        if not segments or segments[0].lower() not in VERSION_NAMES:
             continue  # not a Graph call: token endpoint, discovery, admin API
         method = str(entry.get("method", "GET")).upper()
-        violations.extend(RequestViolation(index, method, path, problem) for problem in _problems(entry))
+        violations.extend(
+            RequestViolation(index, method, path, problem) for problem in _problems(entry, router)
+        )
     return violations
 
 

@@ -11,7 +11,7 @@ A spec, as ``configure`` and the admin API take it and ``describe`` returns it::
         {"operation": "GET_CONNECTOR", "latencyMs": 150},
     ]}
 
-``operation`` is an operation id, an ``Operation`` name (any case) or ``*``. A rule with ``status`` fails
+``operation`` is an operation id, an operation's name (``LIST_CONNECTORS``, any case) or ``*``. A rule with ``status`` fails
 either the next ``count`` matching calls or a ``fraction`` of them (drawn from ``random.Random(seed)``,
 so a run is repeatable); ``latencyMs`` delays every matching call while the rule is live. A count rule is
 spent after its ``count`` failures and then stops matching. The first rule that fails a call wins.
@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mockgraph.core.errors import BadRequest, GatewayTimeout, GraphError, ServiceUnavailable, TooManyRequests
-from mockgraph.core.operations import Operation
+from mockgraph.core.operations import Catalog
 
 ANY_OPERATION = "*"
 FAULT_ERRORS: dict[int, type[GraphError]] = {
@@ -47,16 +47,16 @@ class InvalidFaultSpec(BadRequest):
         super().__init__(f"Invalid fault spec: {message}", reason="invalid fault spec")
 
 
-def operation_id(name: Any) -> str:
-    """``*``, an operation id, or an ``Operation`` member name in any case, as the operation id."""
+def operation_id(name: Any, catalog: Catalog) -> str:
+    """``*``, an operation id, or an operation's name in any case, as the operation id."""
     if not isinstance(name, str) or not name:
         raise InvalidFaultSpec(f"operation must be a non-empty string, not {name!r}")
     if name == ANY_OPERATION:
         return name
-    for operation in Operation:
-        if name in (operation.value, operation.name) or name.upper() == operation.name:
-            return operation.value
-    known = ", ".join(sorted(o.value for o in Operation))
+    operation = catalog.find(name)
+    if operation is not None:
+        return operation.id
+    known = ", ".join(sorted(o.id for o in catalog))
     raise InvalidFaultSpec(f"unknown operation {name!r}; use '*' or one of {known}")
 
 
@@ -88,7 +88,7 @@ class FaultRule:
     rng: random.Random = field(default_factory=random.Random, repr=False)
 
     @classmethod
-    def parse(cls, spec: Any) -> FaultRule:
+    def parse(cls, spec: Any, catalog: Catalog) -> FaultRule:
         """Validate one rule mapping; raise InvalidFaultSpec naming the first problem."""
         if not isinstance(spec, dict):
             raise InvalidFaultSpec(f"a rule must be an object, not {spec!r}")
@@ -97,7 +97,7 @@ class FaultRule:
             raise InvalidFaultSpec(
                 f"unknown key(s) {', '.join(unknown)}; allowed: {', '.join(sorted(RULE_KEYS))}"
             )
-        rule = cls(operation=operation_id(spec.get("operation", ANY_OPERATION)))
+        rule = cls(operation=operation_id(spec.get("operation", ANY_OPERATION), catalog))
         if "latencyMs" in spec:
             rule.latency_ms = _number(spec, "latencyMs", integer=True, low=0, high=MAX_LATENCY_MS)
         if "status" not in spec:
@@ -175,7 +175,8 @@ class FaultDecision:
 class Faults:
     """The fault rules of one app. Thread-safe; ``clear()`` between tests."""
 
-    def __init__(self) -> None:
+    def __init__(self, catalog: Catalog) -> None:
+        self._catalog = catalog  # the operations a rule may name
         self._lock = threading.Lock()
         self._rules: list[FaultRule] = []
 
@@ -186,13 +187,13 @@ class Faults:
         rules = spec.get("rules", [])
         if not isinstance(rules, list):
             raise InvalidFaultSpec("rules must be a list")
-        parsed = [FaultRule.parse(rule) for rule in rules]
+        parsed = [FaultRule.parse(rule, self._catalog) for rule in rules]
         with self._lock:
             self._rules = parsed
 
     def add(self, rule: dict[str, Any]) -> None:
         """Append one rule (validated as in ``configure``)."""
-        parsed = FaultRule.parse(rule)
+        parsed = FaultRule.parse(rule, self._catalog)
         with self._lock:
             self._rules.append(parsed)
 
@@ -243,9 +244,8 @@ class Faults:
         with self._lock:
             return {"rules": [rule.describe() for rule in self._rules]}
 
-    def decide(self, operation: Operation | str) -> FaultDecision:
-        """The latency and the error (if any) for one call of ``operation``; counts it against the rules."""
-        name = operation.value if isinstance(operation, Operation) else operation
+    def decide(self, name: str) -> FaultDecision:
+        """The latency and the error (if any) for one call of the operation ``name`` (its id); counts it."""
         delay_ms = 0
         error: GraphError | None = None
         with self._lock:

@@ -17,7 +17,6 @@ from werkzeug.exceptions import HTTPException
 from mockgraph.core.errors import GraphError
 from mockgraph.web.faults import Faults
 from mockgraph.web.journal import Journal, JournalEntry, redact
-from mockgraph.web.routing import resolve
 from mockgraph.web.state import current_state, state_of
 
 GRAPH_HOST = "graph.microsoft.com"
@@ -29,7 +28,7 @@ def install(app: Flask) -> None:
     """Attach a fresh Journal and Faults to ``app`` and register the hooks that feed and apply them."""
     extras = state_of(app).extras
     extras.setdefault("journal", Journal())
-    extras.setdefault("faults", Faults())
+    extras.setdefault("faults", Faults(state_of(app).catalog))
     app.before_request(_start)
     app.after_request(_finish)
     app.add_url_rule("/common/discovery/instance", "entra_instance_discovery", _instance_discovery)
@@ -78,7 +77,7 @@ def _start() -> Response | None:
         if host == GRAPH_HOST:
             # Graph itself has no token endpoint: answer as its router would.
             g.mockgraph_unroutable = True
-            resolve(request.method, request.path)
+            current_state().router.resolve(request.method, request.path)
             g.mockgraph_unroutable = False
         return None
     if host == LOGIN_HOST:
@@ -91,7 +90,7 @@ def _start() -> Response | None:
         response.headers["x-mockgraph-reason"] = "not an Entra endpoint"
         return response
     try:
-        route = resolve(request.method, request.path)
+        route = current_state().router.resolve(request.method, request.path)
     except GraphError:
         return None  # the dispatcher raises it again and answers Graph's error
     g.operation = route.operation
@@ -104,7 +103,7 @@ def _start() -> Response | None:
         g.principal = current_state().gatekeeper.authenticate(request.headers.get("Authorization"))
     except GraphError:
         return None
-    decision = faults.decide(route.operation)
+    decision = faults.decide(route.operation.id)
     if decision.delay:
         time.sleep(decision.delay)
     if decision.error is not None:
@@ -146,7 +145,7 @@ def _entry(journal: Journal, response: Response) -> JournalEntry:
         form=form,
         body_bytes=size,
         principal=principal.describe() if principal is not None else None,
-        operation=operation.value if operation is not None else None,
+        operation=operation.id if operation is not None else None,
         status=response.status_code,
         error_code=code,
         reason=reason,

@@ -1,41 +1,19 @@
-"""Graph path resolution: versions, case-insensitive segments, empty segments, and Graph's path errors.
+"""Graph path resolution, derived from the operation tables: versions, case-insensitive segments, Graph's errors.
 
-Kept apart from Flask so that the mapping from (method, path) to an operation is one small table
-that is easy to read and to test; Werkzeug's router would redirect ``//`` and match case-sensitively.
+The router is a tree of path segments built once from a ``Catalog``. Werkzeug's router is not used: it
+would redirect ``//`` and match case-sensitively, and Graph's answers for an unknown segment (400 naming
+the segment) and a known path with another method (405 with ``Allow``) are easiest to give from the tree.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from mockgraph.core.errors import BadRequest, MethodNotAllowed, SegmentNotFound
-from mockgraph.core.operations import Operation
-from mockgraph.resources.userflows.routing import is_user_flow_segment
-from mockgraph.resources.userflows.routing import resolve as resolve_user_flow
+from mockgraph.core.operations import VERSIONS, Catalog, Operation, Route, Segment
 
-VERSIONS = {"beta": "beta", "v1.0": "v1.0"}
-UPLOAD_SEGMENTS = ("uploadclientcertificate", "microsoft.graph.uploadclientcertificate")
-
-
-@dataclass(frozen=True)
-class Route:
-    """A resolved Graph request: which operation, on which version, for which object."""
-
-    operation: Operation
-    version: str
-    object_id: str | None = None
-    # The apiConnectorConfiguration step a user-flow request addresses (postFederationSignup, ...).
-    step: str | None = None
-
-
-_COLLECTION = {"GET": Operation.LIST_CONNECTORS, "POST": Operation.CREATE_CONNECTOR}
-_ITEM = {
-    "GET": Operation.GET_CONNECTOR,
-    "PATCH": Operation.UPDATE_CONNECTOR,
-    "DELETE": Operation.DELETE_CONNECTOR,
-}
-_UPLOAD = {"POST": Operation.UPLOAD_CERTIFICATE}
-_COUNT = {"GET": Operation.COUNT_CONNECTORS}
+VERSION_NAMES = {version.lower(): version for version in VERSIONS}
 
 
 def split_version(path: str) -> tuple[str, list[str]]:
@@ -43,46 +21,102 @@ def split_version(path: str) -> tuple[str, list[str]]:
     segments = [segment for segment in path.split("/") if segment]
     if not segments:
         raise BadRequest("Invalid version: ", reason="no version segment")
-    version = VERSIONS.get(segments[0].lower())
+    version = VERSION_NAMES.get(segments[0].lower())
     if version is None:
         raise BadRequest(f"Invalid version: {segments[0]}", reason=f"unknown version {segments[0]!r}")
     return version, segments[1:]
 
 
-def resolve(method: str, path: str) -> Route:
-    """Map a request to its operation; raise SegmentNotFound or MethodNotAllowed as Graph would."""
-    version, segments = split_version(path)
-    if not segments:
-        raise BadRequest(
-            "The request URI is not valid. The segment after the version is missing.",
-            reason="no resource",
-        )
-    if segments[0].lower() != "identity":
-        raise SegmentNotFound(segments[0])
-    if len(segments) < 2:
-        raise MethodNotAllowed(method, ())
-    if is_user_flow_segment(segments[1]):
-        flow = resolve_user_flow(method, version, segments[1], segments[2:])
-        return Route(flow.operation, version, flow.flow_id, flow.step)
-    if segments[1].lower() != "apiconnectors":
-        raise SegmentNotFound(segments[1])
-    rest = segments[2:]
-    if not rest:
-        return _pick(_COLLECTION, method, version, None)
-    if rest[0] == "$count":
-        if len(rest) > 1:
-            raise SegmentNotFound(rest[1])
-        return _pick(_COUNT, method, version, None)
-    object_id = rest[0]
-    if len(rest) == 1:
-        return _pick(_ITEM, method, version, object_id)
-    if rest[1].lower() in UPLOAD_SEGMENTS and len(rest) == 2:
-        return _pick(_UPLOAD, method, version, object_id)
-    raise SegmentNotFound(rest[1] if rest[1].lower() not in UPLOAD_SEGMENTS else rest[2])
+@dataclass
+class _Node:
+    """Operations ending here (version -> method -> operation), and the ways on."""
+
+    literals: dict[str, _Node] = field(default_factory=dict)
+    actions: dict[str, _Node] = field(default_factory=dict)
+    parameter: tuple[str, _Node] | None = None
+    versions: set[str] = field(default_factory=set)  # versions with an operation here or below
+    methods: dict[str, dict[str, Operation]] = field(default_factory=dict)
+
+    def child(self, segment: Segment) -> _Node:
+        if segment.parameter is not None:
+            if self.parameter is None:
+                self.parameter = (segment.parameter, _Node())
+            elif self.parameter[0] != segment.parameter:
+                raise ValueError(
+                    f"two parameter names at one place: {self.parameter[0]}, {segment.parameter}"
+                )
+            return self.parameter[1]
+        if segment.action:
+            node = self.actions.setdefault(segment.text.lower(), _Node())
+            # the short name too, so both forms reach one node
+            short = segment.text.lower().removeprefix("microsoft.graph.")
+            self.actions[short] = node
+            return node
+        return self.literals.setdefault(segment.text.lower(), _Node())
+
+    def step(self, segment: str) -> tuple[_Node, str | None] | None:
+        """The node ``segment`` leads to, and the parameter it binds (if any)."""
+        lowered = segment.lower()
+        node = self.literals.get(lowered) or self.actions.get(lowered)
+        if node is not None:
+            return node, None
+        if self.parameter is not None:
+            return self.parameter[1], self.parameter[0]
+        return None
 
 
-def _pick(table: dict[str, Operation], method: str, version: str, object_id: str | None) -> Route:
-    operation = table.get(method.upper())
-    if operation is None:
-        raise MethodNotAllowed(method.upper(), tuple(table))
-    return Route(operation, version, object_id)
+class Router:
+    """Maps (method, path) to a ``Route``, raising Graph's path errors; built once per catalog."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self._root = _Node()
+        for operation in catalog:
+            node = self._root
+            node.versions.update(operation.versions)
+            for segment in operation.segments:
+                node = node.child(segment)
+                node.versions.update(operation.versions)
+            for version in operation.versions:
+                node.methods.setdefault(version, {})[operation.method] = operation
+        self._freeze(self._root)
+
+    def _freeze(self, node: _Node) -> None:
+        for version, methods in node.methods.items():
+            node.methods[version] = dict(MappingProxyType(methods))
+        for child in (*node.literals.values(), *node.actions.values()):
+            self._freeze(child)
+        if node.parameter is not None:
+            self._freeze(node.parameter[1])
+
+    def resolve(self, method: str, path: str) -> Route:
+        """The route for this request; raise SegmentNotFound (400) or MethodNotAllowed (405) as Graph would."""
+        version, segments = split_version(path)
+        if not segments:
+            raise BadRequest(
+                "The request URI is not valid. The segment after the version is missing.",
+                reason="no resource",
+            )
+        node = self._root
+        bound: dict[str, str] = {}
+        for segment in segments:
+            found = node.step(segment)
+            if found is None or version not in found[0].versions:
+                raise SegmentNotFound(segment)
+            node, parameter = found
+            if parameter is not None:
+                bound[parameter] = segment
+        methods = node.methods.get(version, {})
+        operation = methods.get(method.upper())
+        if operation is None:
+            raise MethodNotAllowed(method.upper(), tuple(methods))
+        return Route(operation, version, MappingProxyType(bound))
+
+    def methods_at(self, version: str, path: str) -> tuple[str, ...]:
+        """The methods served at a concrete path (for tests and the docs); empty when none."""
+        try:
+            self.resolve("\0", f"/{version}/{path}")
+        except MethodNotAllowed as refusal:
+            return refusal.allowed
+        except BadRequest:
+            return ()
+        return ()

@@ -11,8 +11,10 @@ from flask import Flask, current_app
 
 from mockgraph.core.config import MockGraphConfig
 from mockgraph.core.contracts import Contracts
+from mockgraph.core.operations import Catalog
 from mockgraph.identity import Gatekeeper
 from mockgraph.storage.store import Store
+from mockgraph.web.routing import Router
 
 EXTENSION_KEY = "mockgraph"
 
@@ -25,6 +27,9 @@ class EmulatorState:
     store: Store
     contracts: Contracts
     gatekeeper: Gatekeeper
+    # The operations this app serves (the resources' tables) and the router built from them.
+    catalog: Catalog
+    router: Router
     clock: Callable[[], float] = time.time
     # Extension points for the journal, faults and other per-app features: name -> object.
     extras: dict[str, Any] = field(default_factory=dict)

@@ -1,4 +1,4 @@
-"""OData query options for the connector collection: parsing, validation, filtering, ordering and paging.
+"""OData query options on API connectors: parsing, validation, filtering, ordering and paging.
 
 Supported: ``$select``, ``$top`` (with ``@odata.nextLink``/``$skiptoken`` paging), ``$skip``, ``$count``,
 ``$orderby`` and a ``$filter`` subset (``eq``, ``ne``, ``startswith`` on the string properties, with
@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mockgraph.core.errors import BadRequest
+from mockgraph.core.query_options import UnsupportedQuery
 
 ENTITY_TYPE = "microsoft.graph.identityApiConnector"
 PROPERTIES = ("id", "displayName", "targetUrl", "authenticationConfiguration")
@@ -36,23 +37,8 @@ LIST_OPTIONS = frozenset(
 )
 GET_OPTIONS = frozenset({"select", "expand"})
 COUNT_OPTIONS = frozenset({"filter", "search"})
-KNOWN_SYSTEM_OPTIONS = LIST_OPTIONS | {
-    "format",
-    "apply",
-    "compute",
-    "levels",
-    "deltatoken",
-    "index",
-    "schemaversion",
-}
 
 Predicate = Callable[[Mapping[str, Any]], bool]
-
-
-class UnsupportedQuery(BadRequest):
-    """Raise if a well-formed query option asks for something this resource does not support."""
-
-    default_code = "Request_UnsupportedQuery"
 
 
 @dataclass(frozen=True)
@@ -66,43 +52,6 @@ class CollectionQuery:
     skip: int = 0
     count: bool = False
     offset: int = 0
-
-
-def read_options(
-    args: Mapping[str, str],
-    multi: Callable[[str], list[str]],
-    *,
-    version: str,
-    allowed: frozenset[str],
-) -> dict[str, str]:
-    """System query options by bare name; on beta the ``$`` prefix is optional, as Graph documents."""
-    options: dict[str, str] = {}
-    for raw_name in args:
-        name = raw_name.lower()
-        if name.startswith("$"):
-            bare = name[1:]
-        elif version == "beta" and name in KNOWN_SYSTEM_OPTIONS:
-            bare = name
-        else:
-            continue  # Graph ignores custom (non-$) query parameters
-        if bare not in KNOWN_SYSTEM_OPTIONS:
-            raise BadRequest(
-                f"The query parameter '{raw_name}' is not supported.",
-                reason=f"unknown option {raw_name}",
-            )
-        values = multi(raw_name)
-        if bare in options or len(values) > 1:
-            raise BadRequest(
-                f"Query option '${bare}' was specified more than once, but it must be specified at most once.",
-                reason=f"duplicate ${bare}",
-            )
-        if bare not in allowed:
-            raise UnsupportedQuery(
-                f"The query option '${bare}' is not supported for this request.",
-                reason=f"${bare} not supported here",
-            )
-        options[bare] = values[0]
-    return options
 
 
 def parse_select(value: str) -> tuple[str, ...]:
@@ -379,3 +328,15 @@ class _FilterParser:
 
 def parse_filter(text: str) -> Predicate:
     return _FilterParser(text).parse()
+
+
+def parse_list(options: Mapping[str, str], version: str) -> CollectionQuery:
+    """The list/count options, as the operation table's parser (``version`` is not needed here)."""
+    return parse_collection_query(options)
+
+
+def parse_get(options: Mapping[str, str], version: str) -> tuple[str, ...] | None:
+    """A single connector's options: the ``$select`` list (None when absent); ``$expand`` only as ``*``."""
+    if "expand" in options:
+        check_expand(options["expand"])
+    return parse_select(options["select"]) if "select" in options else None

@@ -1,0 +1,74 @@
+"""Reading OData system query options from a request: names, the optional ``$`` on beta, duplicates.
+
+What each operation then accepts and how it parses the values is the resource's business (its table's
+``QueryOptions``); this module only turns the query string into options by bare name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from mockgraph.core.errors import BadRequest
+
+KNOWN_SYSTEM_OPTIONS = frozenset(
+    {
+        "select",
+        "top",
+        "skip",
+        "count",
+        "orderby",
+        "filter",
+        "skiptoken",
+        "expand",
+        "search",
+        "format",
+        "apply",
+        "compute",
+        "levels",
+        "deltatoken",
+        "index",
+        "schemaversion",
+    }
+)
+
+
+class UnsupportedQuery(BadRequest):
+    """Raise if a well-formed query option asks for something this resource does not support."""
+
+    default_code = "Request_UnsupportedQuery"
+
+
+def read_options(
+    args: Mapping[str, list[str]],
+    *,
+    version: str,
+    allowed: frozenset[str],
+) -> dict[str, str]:
+    """System query options by bare name; on beta the ``$`` prefix is optional, as Graph documents."""
+    options: dict[str, str] = {}
+    for raw_name in args:
+        name = raw_name.lower()
+        if name.startswith("$"):
+            bare = name[1:]
+        elif version == "beta" and name in KNOWN_SYSTEM_OPTIONS:
+            bare = name
+        else:
+            continue  # Graph ignores custom (non-$) query parameters
+        if bare not in KNOWN_SYSTEM_OPTIONS:
+            raise BadRequest(
+                f"The query parameter '{raw_name}' is not supported.",
+                reason=f"unknown option {raw_name}",
+            )
+        values = args[raw_name]
+        if bare in options or len(values) > 1:
+            raise BadRequest(
+                f"Query option '${bare}' was specified more than once, but it must be specified at most once.",
+                reason=f"duplicate ${bare}",
+            )
+        if bare not in allowed:
+            raise UnsupportedQuery(
+                f"The query option '${bare}' is not supported for this request.",
+                reason=f"${bare} not supported here",
+            )
+        options[bare] = values[0]
+    return options
