@@ -87,7 +87,7 @@ def _step_operations(kind: FlowKind, step: str) -> tuple[Operation, Operation]:
             versions=_versions(kind, step),
             body=Body(
                 "userFlowApiConnectorReference",
-                views.check_reference_body,
+                partial(views.check_foreign_step_body, kind, step) if refused else views.check_reference_body,
                 "microsoft.graph.identityApiConnector",
             ),
             status=204,
