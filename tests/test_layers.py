@@ -72,7 +72,7 @@ def imports(path: Path, *, module_level_only: bool = False) -> Iterator[tuple[st
             base = node.module
             if node.level:
                 anchor = module_name(path).split(".")
-                base = ".".join(anchor[: len(anchor) - node.level + (path.name == "__init__.py")] + [base])
+                base = ".".join([*anchor[: len(anchor) - node.level + (path.name == "__init__.py")], base])
             yield base, node.lineno
             for alias in node.names:  # ``from mockgraph.x import y`` may name a module y
                 candidate = f"{base}.{alias.name}"

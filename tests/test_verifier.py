@@ -41,7 +41,7 @@ def test_verify_passes_against_the_emulator_and_writes_junit(
     assert suite is not None
     assert suite.get("tests") == str(len(SCENARIOS))
     assert suite.get("failures") == "0"
-    assert {case.get("name") for case in suite.iter("testcase")} == {name for name, _ in SCENARIOS}
+    assert {case.get("name") for case in suite.iter("testcase")} == {scenario.name for scenario in SCENARIOS}
     # Everything it created was deleted again.
     assert state_of(server.app).store.dump() in ({}, {DEFAULT_TENANT_ID: {"apiConnectors": []}})
 

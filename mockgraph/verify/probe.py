@@ -283,7 +283,7 @@ Scenario = Callable[[Probe], None]
 
 def run_scenarios(
     target: Target,
-    scenarios: Iterable[tuple[str, Scenario]],
+    scenarios: Iterable[tuple[str, Scenario] | tuple[str, Scenario, tuple[str, ...]]],
     *,
     session: requests.Session | None = None,
 ) -> list[ScenarioResult]:
@@ -291,7 +291,8 @@ def run_scenarios(
     contracts = shared_contracts()
     http = session or requests.Session()
     results = []
-    for name, scenario in scenarios:
+    for item in scenarios:
+        name, scenario = item[0], item[1]
         probe = Probe(target, name, session=http, contracts=contracts)
         started = time.monotonic()
         skip_reason = None

@@ -8,7 +8,7 @@ parses it. Each scenario creates what it needs and records it for the probe to d
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, NamedTuple
 
 from mockgraph.core.certificates import GeneratedPkcs12, make_pkcs12
 from mockgraph.verify.probe import Probe, Scenario, ScenarioSkipped
@@ -388,19 +388,49 @@ def refuse_low_privilege(probe: Probe) -> None:
         probe.created.append(str(reply.document.get("id")))
 
 
-SCENARIOS: list[tuple[str, Scenario]] = [
-    ("lifecycle: create, get, list, count, update, switch to a certificate, upload, delete", lifecycle),
-    ("docs: create, example 1 (basic authentication)", docs_create_basic),
-    ("docs: create, example 2 (client certificate)", docs_create_certificate),
-    ("docs: list and get", docs_list_and_get),
-    ("docs: update, example 1 (@odata.type without '#')", docs_update_basic),
-    ("docs: update, example 2 (switch to a certificate)", docs_update_certificate),
-    ("docs: delete", docs_delete),
-    ("docs: uploadClientCertificate", docs_upload),
-    ("refusal: 401 without a token or with a malformed one", refuse_without_token),
-    ("refusal: 404 for an unknown id", refuse_unknown_id),
-    ("refusal: 400 for bad bodies", refuse_bad_bodies),
-    ("refusal: 405 for an unsupported method", refuse_method),
-    ("refusal: 400 for an unknown segment", refuse_unknown_segment),
-    ("refusal: 403 for a token without write permission", refuse_low_privilege),
+class NamedScenario(NamedTuple):
+    """A scenario, its title, and the operations it exercises (by their names in the resource tables)."""
+
+    name: str
+    run: Scenario
+    covers: tuple[str, ...]
+
+
+SCENARIOS: list[NamedScenario] = [
+    NamedScenario(
+        "lifecycle: create, get, list, count, update, switch to a certificate, upload, delete",
+        lifecycle,
+        (
+            "CREATE_CONNECTOR",
+            "GET_CONNECTOR",
+            "LIST_CONNECTORS",
+            "COUNT_CONNECTORS",
+            "UPDATE_CONNECTOR",
+            "UPLOAD_CERTIFICATE",
+            "DELETE_CONNECTOR",
+        ),
+    ),
+    NamedScenario("docs: create, example 1 (basic authentication)", docs_create_basic, ("CREATE_CONNECTOR",)),
+    NamedScenario(
+        "docs: create, example 2 (client certificate)", docs_create_certificate, ("CREATE_CONNECTOR",)
+    ),
+    NamedScenario("docs: list and get", docs_list_and_get, ("LIST_CONNECTORS", "GET_CONNECTOR")),
+    NamedScenario(
+        "docs: update, example 1 (@odata.type without '#')", docs_update_basic, ("UPDATE_CONNECTOR",)
+    ),
+    NamedScenario(
+        "docs: update, example 2 (switch to a certificate)", docs_update_certificate, ("UPDATE_CONNECTOR",)
+    ),
+    NamedScenario("docs: delete", docs_delete, ("DELETE_CONNECTOR",)),
+    NamedScenario("docs: uploadClientCertificate", docs_upload, ("UPLOAD_CERTIFICATE",)),
+    NamedScenario(
+        "refusal: 401 without a token or with a malformed one", refuse_without_token, ("LIST_CONNECTORS",)
+    ),
+    NamedScenario("refusal: 404 for an unknown id", refuse_unknown_id, ("GET_CONNECTOR",)),
+    NamedScenario("refusal: 400 for bad bodies", refuse_bad_bodies, ("CREATE_CONNECTOR",)),
+    NamedScenario("refusal: 405 for an unsupported method", refuse_method, ()),
+    NamedScenario("refusal: 400 for an unknown segment", refuse_unknown_segment, ()),
+    NamedScenario(
+        "refusal: 403 for a token without write permission", refuse_low_privilege, ("CREATE_CONNECTOR",)
+    ),
 ]

@@ -32,6 +32,9 @@ READ = Permissions(
     (USER_FLOW_READ_ALL, USER_FLOW_READ_WRITE_ALL), (USER_FLOW_READ_ALL, USER_FLOW_READ_WRITE_ALL), ROLES
 )
 WRITE = Permissions((USER_FLOW_READ_WRITE_ALL,), (USER_FLOW_READ_WRITE_ALL,), ROLES)
+# Why ``mockgraph verify`` has no user-flow scenario yet: creating and deleting user flows changes what the
+# tenant's users see, so a verifier run against a real tenant must not do it unasked.
+UNVERIFIED = "user-flow scenarios change a real tenant's sign-up experience; not run by mockgraph verify"
 NO_FLOW = "No user flow with this id in the caller's tenant."
 NOT_FOUND = (("404", NO_FLOW),)
 CONTRACTS = (
@@ -210,6 +213,7 @@ def table_for(kind: FlowKind) -> ResourceTable:
         path_parameters=MappingProxyType({"id": flow_id_parameter(kind)}),
         openapi_parameters=MappingProxyType(openapi_parameters),
         contracts=CONTRACTS,
+        unverified=MappingProxyType({op.name: UNVERIFIED for op in operations}),
     )
 
 
