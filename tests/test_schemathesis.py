@@ -192,4 +192,8 @@ def test_schemathesis_finds_no_fault_and_every_operation_succeeds(
     chosen = [operation for operation in operations if operation.path.startswith(prefix)]
     assert len(chosen) == expected_operations
     successes = {operation.label: fuzz(operation, base, prepare) for operation in chosen}
-    assert all(count > 0 for count in successes.values()), successes
+    # b2x flows never run the B2C token step: Graph routes it and refuses it (400 AADB2C on PUT, 404 on GET).
+    never = {label for label in successes if label.startswith(("GET /identity/b2x", "PUT /identity/b2x"))}
+    never = {label for label in never if "/preTokenIssuance" in label}
+    assert all(count > 0 for label, count in successes.items() if label not in never), successes
+    assert all(successes[label] == 0 for label in never), successes
