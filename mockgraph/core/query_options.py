@@ -10,26 +10,19 @@ from collections.abc import Mapping
 
 from mockgraph.core.errors import BadRequest
 
-KNOWN_SYSTEM_OPTIONS = frozenset(
-    {
-        "select",
-        "top",
-        "skip",
-        "count",
-        "orderby",
-        "filter",
-        "skiptoken",
-        "expand",
-        "search",
-        "format",
-        "apply",
-        "compute",
-        "levels",
-        "deltatoken",
-        "index",
-        "schemaversion",
-    }
+# The options Graph defines for a collection (what a list may take; a resource may accept fewer).
+COLLECTION_OPTIONS = frozenset(
+    {"select", "top", "skip", "count", "orderby", "filter", "skiptoken", "expand", "search"}
 )
+KNOWN_SYSTEM_OPTIONS = COLLECTION_OPTIONS | {
+    "format",
+    "apply",
+    "compute",
+    "levels",
+    "deltatoken",
+    "index",
+    "schemaversion",
+}
 
 
 class UnsupportedQuery(BadRequest):

@@ -16,25 +16,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from mockgraph.core.errors import BadRequest
-from mockgraph.core.query_options import UnsupportedQuery
+from mockgraph.core.query_options import COLLECTION_OPTIONS, UnsupportedQuery
 
 ENTITY_TYPE = "microsoft.graph.identityApiConnector"
 PROPERTIES = ("id", "displayName", "targetUrl", "authenticationConfiguration")
 STRING_PROPERTIES = ("id", "displayName", "targetUrl")
 MAX_TOP = 999
-LIST_OPTIONS = frozenset(
-    {
-        "select",
-        "top",
-        "skip",
-        "count",
-        "orderby",
-        "filter",
-        "skiptoken",
-        "expand",
-        "search",
-    }
-)
+LIST_OPTIONS = COLLECTION_OPTIONS
 GET_OPTIONS = frozenset({"select", "expand"})
 COUNT_OPTIONS = frozenset({"filter", "search"})
 
