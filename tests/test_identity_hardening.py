@@ -1,0 +1,173 @@
+"""Hardening of the token path (issue 12, item 9): echoed input is capped and escaped.
+
+Everything goes through HTTP (the Flask test client on an ``enforce`` app), except the unit of ``clip``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from mockgraph import create_app
+from mockgraph.core.config import (
+    DEFAULT_CLIENT_ID,
+    DEFAULT_CLIENT_SECRET,
+    DEFAULT_TENANT_ID,
+    DEFAULT_USER_NAME,
+    DEFAULT_USER_PASSWORD,
+    READ_ALL,
+)
+from mockgraph.core.errors import WWW_AUTHENTICATE
+from mockgraph.core.text import clip
+from mockgraph.identity.verification import TokenVerifier
+from mockgraph.web.state import state_of
+
+COLLECTION = "/beta/identity/apiConnectors"
+VALIDATION = "Access token validation failure."
+COMPACT_PARSE = "CompactToken parsing failed with error code: 80049217"
+REASON = "x-mockgraph-reason"
+B64URL_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+
+
+@pytest.fixture
+def app() -> Flask:
+    return create_app()  # enforce mode, the process signing key (the one mint_token uses)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+def verifier_of(app: Flask) -> TokenVerifier:
+    return state_of(app).gatekeeper.verifier
+
+
+def get(client: FlaskClient, authorization: str) -> Any:
+    return client.get(COLLECTION, headers={"Authorization": authorization})
+
+
+def assert_graph_401(response: Any, message: str) -> None:
+    assert response.status_code == 401, response.get_data(as_text=True)[:300]
+    body = response.get_json()
+    assert set(body) == {"error"}
+    assert body["error"]["code"] == "InvalidAuthenticationToken"
+    assert body["error"]["message"] == message
+    assert set(body["error"]["innerError"]) == {"date", "request-id", "client-request-id"}
+    assert response.headers["WWW-Authenticate"] == WWW_AUTHENTICATE
+    assert len(response.headers[REASON]) <= 512
+
+
+# Item 9: echoed input is capped and escaped ------------------------------------------------------------------
+
+MEGABYTE = "g" * (1024 * 1024)
+
+
+def token_request(
+    client: FlaskClient,
+    tenant: str = DEFAULT_TENANT_ID,
+    environ_overrides: dict[str, str] | None = None,
+    **form: str,
+) -> Any:
+    fields = {
+        "grant_type": "client_credentials",
+        "client_id": DEFAULT_CLIENT_ID,
+        "client_secret": DEFAULT_CLIENT_SECRET,
+        "scope": "https://graph.microsoft.com/.default",
+        **form,
+    }
+    return client.post(f"/{tenant}/oauth2/v2.0/token", data=fields, environ_overrides=environ_overrides)
+
+
+def password_request(client: FlaskClient, **form: str) -> Any:
+    fields = {
+        "grant_type": "password",
+        "client_id": DEFAULT_CLIENT_ID,
+        "username": DEFAULT_USER_NAME,
+        "password": DEFAULT_USER_PASSWORD,
+        "scope": READ_ALL,
+        **form,
+    }
+    return client.post(f"/{DEFAULT_TENANT_ID}/oauth2/v2.0/token", data=fields)
+
+
+def headers_text(response: Any) -> str:
+    return "".join(f"{name}: {value}\r\n" for name, value in response.headers)
+
+
+@pytest.mark.parametrize(
+    ("field", "error"),
+    [
+        ("grant_type", "unsupported_grant_type"),
+        ("tenant", "invalid_request"),
+        ("client_id", "unauthorized_client"),
+        ("scope", "invalid_scope"),
+        ("username", "invalid_grant"),
+    ],
+)
+def test_a_megabyte_of_input_is_never_echoed_whole(client: FlaskClient, field: str, error: str) -> None:
+    if field == "tenant":
+        response = token_request(client, tenant=MEGABYTE)
+    elif field == "username":
+        response = password_request(client, username=MEGABYTE)
+    else:
+        response = token_request(client, **{field: MEGABYTE})
+    assert response.status_code == 400 or response.status_code == 401
+    body = response.get_json()
+    assert body["error"] == error
+    assert len(headers_text(response)) < 4096
+    assert len(response.headers[REASON]) <= 512
+    assert len(response.get_data()) < 4096
+
+
+@pytest.mark.parametrize(
+    "value", ["a\r\nX-Injected: yes", "a\nb", "a\rb", "tab\there", "nul\x00bell\x07del\x7f"]
+)
+def test_control_characters_are_escaped_in_header_and_body(client: FlaskClient, value: str) -> None:
+    response = token_request(client, grant_type=value)
+    assert response.status_code == 400
+    assert "X-Injected" not in response.headers
+    reason = response.headers[REASON]
+    assert not any(ord(ch) < 32 or ord(ch) == 127 for ch in reason)
+    # The echo in the description's first line is escaped (Entra's own CR/LF only separates its trailer).
+    first_line = response.get_json()["error_description"].split("\r\n")[0]
+    assert clip(value) in first_line
+    assert not any(ord(ch) < 32 or ord(ch) == 127 for ch in first_line)
+
+
+@pytest.mark.parametrize("endpoint", ["graph", "token"])
+@pytest.mark.parametrize("value", ["a\r\nX-Injected: yes", MEGABYTE], ids=["CRLF", "1MB"])
+def test_client_request_id_is_capped_and_escaped_where_echoed(
+    client: FlaskClient, endpoint: str, value: str
+) -> None:
+    # Set in the WSGI environ: Werkzeug's client refuses such a header, but a server or proxy may pass one.
+    environ = {"HTTP_CLIENT_REQUEST_ID": value}
+    if endpoint == "graph":
+        response = client.get(COLLECTION, environ_overrides=environ)
+        echoed = response.get_json()["error"]["innerError"]["client-request-id"]
+    else:
+        response = token_request(client, grant_type="nope", environ_overrides=environ)
+        echoed = response.get_json()["correlation_id"]
+    assert response.status_code in (400, 401)
+    assert "X-Injected" not in response.headers
+    assert response.headers["client-request-id"] == echoed == clip(value)
+    assert len(response.get_data()) < 4096
+
+
+@pytest.mark.parametrize(
+    ("text", "limit", "expected"),
+    [
+        ("short", 10, "short"),
+        ("a\r\nb", 10, "a\\r\\nb"),
+        ("\x00\x1b\x7f\x85", 40, "\\x00\\x1b\\x7f\\x85"),
+        ("abcdefghij", 5, "ab..."),
+        ("ab\ncdef", 6, "ab..."),  # never half an escape
+        ("é ünïcode", 20, "é ünïcode"),  # printable text is kept as it is (headers escape it further)
+    ],
+)
+def test_clip_escapes_control_characters_and_caps_length(text: str, limit: int, expected: str) -> None:
+    assert clip(text, limit) == expected
+    assert len(clip(text * 10_000, limit)) <= limit
