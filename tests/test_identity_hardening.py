@@ -1,10 +1,13 @@
-"""Hardening of the token path (issue 12, item 9): echoed input is capped and escaped.
+"""Hardening of the token path (issue 12, items 7 and 9): oversized and junk tokens, echoed input.
 
 Everything goes through HTTP (the Flask test client on an ``enforce`` app), except the unit of ``clip``.
 """
 
 from __future__ import annotations
 
+import gc
+import os
+import tracemalloc
 from typing import Any
 
 import pytest
@@ -22,7 +25,9 @@ from mockgraph.core.config import (
 )
 from mockgraph.core.errors import WWW_AUTHENTICATE
 from mockgraph.core.text import clip
-from mockgraph.identity.verification import TokenVerifier
+from mockgraph.identity import mint_token
+from mockgraph.identity.keys import b64url
+from mockgraph.identity.verification import MAX_AUTHORIZATION_LENGTH, TokenVerifier
 from mockgraph.web.state import state_of
 
 COLLECTION = "/beta/identity/apiConnectors"
@@ -59,6 +64,77 @@ def assert_graph_401(response: Any, message: str) -> None:
     assert set(body["error"]["innerError"]) == {"date", "request-id", "client-request-id"}
     assert response.headers["WWW-Authenticate"] == WWW_AUTHENTICATE
     assert len(response.headers[REASON]) <= 512
+
+
+# Item 7: oversized and junk bearer tokens ----------------------------------------------------------------------
+
+
+def token_of_length(length: int) -> str:
+    """A valid token whose ``Authorization: Bearer`` header is exactly ``length`` characters long."""
+    base = len("Bearer " + mint_token(extra_claims={"filler": ""}))
+    # base64url grows by 4 characters per 3 bytes: find the filler that lands exactly on ``length``.
+    for extra in range(max(0, (length - base) * 3 // 4 - 8), (length - base) * 3 // 4 + 8):
+        token = mint_token(extra_claims={"filler": "f" * extra})
+        if len("Bearer " + token) == length:
+            return token
+    raise AssertionError(f"no filler gives a {length}-character header")
+
+
+def junk_token(length: int) -> str:
+    """A distinct three-part token of ``length`` characters, canonical base64url but no JWT inside."""
+    part = (length - 2) // 3
+    last = length - 2 - 2 * part
+    segments = [
+        b64url(os.urandom(part))[:part],
+        b64url(os.urandom(part))[:part],
+        b64url(os.urandom(last))[:last],
+    ]
+    # Canonical: a segment of 4k+2 or 4k+3 characters must end on zero padding bits; A always does.
+    return ".".join(s[:-1] + "A" for s in segments)
+
+
+def test_a_token_over_the_length_limit_is_refused_before_it_is_read(app: Flask, client: FlaskClient) -> None:
+    assert get(client, "Bearer " + token_of_length(MAX_AUTHORIZATION_LENGTH)).status_code == 200
+    for authorization in (
+        "Bearer " + token_of_length(MAX_AUTHORIZATION_LENGTH + 1),
+        "Bearer " + junk_token(250 * 1024),
+    ):
+        entries = verifier_of(app).cache_entries
+        response = get(client, authorization)
+        assert_graph_401(response, VALIDATION)
+        assert "limit" in response.headers[REASON]
+        assert verifier_of(app).cache_entries == entries, "an oversized token is never verified or cached"
+
+
+def test_many_distinct_junk_tokens_keep_the_cache_within_its_byte_bound(
+    app: Flask, client: FlaskClient
+) -> None:
+    verifier = verifier_of(app)
+    for _ in range(600):
+        assert_graph_401(get(client, "Bearer " + junk_token(MAX_AUTHORIZATION_LENGTH - 7)), COMPACT_PARSE)
+        assert verifier.cache_bytes <= verifier.cache_limit
+    # The bound is in bytes: 600 tokens of 16 KiB do not fit, so the oldest went, but recent ones stay.
+    assert 0 < verifier.cache_entries < 600
+    assert verifier.cache_bytes > verifier.cache_limit // 2
+    with pytest.raises(AttributeError):
+        verifier.cache_bytes = 0  # type: ignore[misc]
+
+
+def test_junk_tokens_leave_no_memory_behind(client: FlaskClient) -> None:
+    tokens = ["Bearer " + junk_token(MAX_AUTHORIZATION_LENGTH - 7) for _ in range(1100)]
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for authorization in tokens:
+            assert get(client, authorization).status_code == 401
+        gc.collect()
+        grown = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    # 1,100 tokens of 16 KiB are 18 MB (and kept 84 MiB before the fix); the cache may keep 8 MiB of them,
+    # the journal a small entry per request.
+    assert grown < 12 * 1024 * 1024, f"{grown / 2**20:.1f} MiB retained"
 
 
 # Item 9: echoed input is capped and escaped ------------------------------------------------------------------
