@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -36,6 +37,14 @@ CACHE_BYTES = 8 * 1024 * 1024
 # groups precisely to keep them small); 16 KiB is also the per-header limit of the Windows HTTP stack
 # (HTTP.sys ``MaxFieldLength``) that Microsoft's front ends run on. Longer headers are refused unread.
 MAX_AUTHORIZATION_LENGTH = 16 * 1024
+# IdentityModel converts NumericDates into .NET's DateTime, which holds 0001-01-01 to 9999-12-31T23:59:59Z.
+EARLIEST_TIME = -62_135_596_800
+LATEST_TIME = 253_402_300_799
+
+_BASE64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+_BASE64URL_VALUES = {ch: value for value, ch in enumerate(_BASE64URL)}
+_NON_BASE64URL = re.compile(r"[^A-Za-z0-9_-]")
+_PARTS = ("header", "payload", "signature")
 
 
 def bearer_token(authorization: str | None) -> str:
@@ -76,12 +85,34 @@ def read_unverified(token: str) -> dict[str, Any]:
 
 
 def _check_shape(token: str) -> None:
+    """Three parts, each canonical base64url (RFC 7515 §2): PyJWT alone would accept ``=`` padding."""
     dots = token.count(".")
     if dots == 0:
         raise InvalidAuthenticationToken(NO_DOTS, reason="token has no dots: not a JWT")
     if dots != 2:
         # Graph reads anything that is not a three-part JWS as an opaque (compact) token.
         raise InvalidAuthenticationToken(COMPACT_PARSE, reason=f"token has {dots + 1} parts, not a JWS")
+    for name, segment in zip(_PARTS, token.split("."), strict=True):
+        problem = _base64url_problem(segment)
+        if problem is not None:
+            raise InvalidAuthenticationToken(
+                COMPACT_PARSE, reason=f"JWT {name} is not canonical base64url: {problem}"
+            )
+
+
+def _base64url_problem(segment: str) -> str | None:
+    """What makes ``segment`` other than the one unpadded base64url spelling of its bytes, if anything."""
+    stray = _NON_BASE64URL.search(segment)
+    if stray is not None:
+        return (
+            "'=' padding" if stray.group() == "=" else f"character '{clip(stray.group())}' is not base64url"
+        )
+    spare_bits = {0: 0, 2: 4, 3: 2}.get(len(segment) % 4)
+    if spare_bits is None:
+        return f"{len(segment)} characters is not a whole number of bytes"
+    if spare_bits and _BASE64URL_VALUES[segment[-1]] & ((1 << spare_bits) - 1):
+        return "the last character carries non-zero padding bits"
+    return None
 
 
 @dataclass(frozen=True)
@@ -249,8 +280,7 @@ class TokenVerifier:
         except jwt.PyJWTError as exc:
             raise InvalidAuthenticationToken(COMPACT_PARSE, reason=f"undecodable token: {exc}") from None
         for claim in ("exp", "nbf"):
-            if not isinstance(claims.get(claim), int | float):
-                raise InvalidAuthenticationToken(VALIDATION_FAILURE, reason=f"token has no numeric {claim}")
+            _check_numeric_date(claims, claim)
         return claims
 
     def _check_lifetime(self, claims: dict[str, Any]) -> None:
@@ -276,6 +306,19 @@ class TokenVerifier:
                 VALIDATION_FAILURE,
                 reason=f"iss {clip(repr(claims.get('iss')))} is not {clip(repr(issuer_for(tid)))}",
             )
+
+
+def _check_numeric_date(claims: dict[str, Any], claim: str) -> None:
+    """``claim`` must be a JSON number (not a boolean) that names an instant: NaN would never expire."""
+    value = claims.get(claim)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise InvalidAuthenticationToken(VALIDATION_FAILURE, reason=f"token has no numeric {claim}")
+    # Written so that NaN fails too (every comparison with NaN is false); infinities and 1e300 are out of range.
+    if not EARLIEST_TIME <= value <= LATEST_TIME:
+        raise InvalidAuthenticationToken(
+            VALIDATION_FAILURE,
+            reason=f"{claim} {clip(repr(value), 40)} is not a time between the years 1 and 9999",
+        )
 
 
 def _refusal(exc: InvalidAuthenticationToken) -> Refusal:
