@@ -30,8 +30,18 @@ PRINCIPAL_CACHE_SIZE = 1024
 
 
 def _strings(value: Any) -> frozenset[str]:
+    """``scp``: Entra sends one space-separated string (a list is read too)."""
     if isinstance(value, str):
         return frozenset(value.split())
+    return _array(value)
+
+
+def _array(value: Any) -> frozenset[str]:
+    """``roles`` and ``wids``: Entra always sends an array. Anything else, a string too, grants nothing.
+
+    A string is not split: a hand-made token with ``"roles": "A B"`` must not pass a test that a token
+    Entra issues could fail. The caller is still authenticated, and the permission check answers 403.
+    """
     if isinstance(value, list | tuple):
         return frozenset(v for v in value if isinstance(v, str))
     return frozenset()
@@ -47,9 +57,9 @@ def principal_from_claims(claims: dict[str, Any]) -> Principal:
         kind="app" if is_app else "user",
         app_id=str(claims.get("appid") or claims.get("azp") or ""),
         object_id=str(claims.get("oid") or ""),
-        application_permissions=_strings(claims.get("roles")),
+        application_permissions=_array(claims.get("roles")),
         delegated_scopes=_strings(claims.get("scp")),
-        directory_roles=_strings(claims.get("wids")),
+        directory_roles=_array(claims.get("wids")),
         username=username if isinstance(username, str) else None,
     )
 

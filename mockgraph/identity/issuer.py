@@ -11,6 +11,7 @@ from typing import Any
 from mockgraph.core.config import AppRegistration, Tenant, UserAccount
 from mockgraph.core.operations import EMPTY_CATALOG, Catalog
 from mockgraph.core.principal import AuthMode
+from mockgraph.core.text import clip
 from mockgraph.identity.directory import Directory, service_principal_id
 from mockgraph.identity.keys import b64url
 from mockgraph.identity.oauth_errors import EntraError, error_document, missing_parameter, unknown_tenant
@@ -87,8 +88,8 @@ class TokenIssuer:
                 400,
                 "unsupported_grant_type",
                 70003,
-                f"The app requested an unsupported grant type '{grant}'.",
-                f"grant_type {grant!r} is not supported by the emulator",
+                f"The app requested an unsupported grant type '{clip(grant)}'.",
+                f"grant_type '{clip(grant)}' is not supported by the emulator",
             )
         tenant = None if segment.lower() in TENANTLESS else self._tenant(segment)
         client = self._client(form, basic)
@@ -168,15 +169,16 @@ class TokenIssuer:
         if self.mode is not AuthMode.ENFORCE:
             return app
         if app is None:
+            client_id = clip(client.client_id)
             raise EntraError(
                 400,
                 "unauthorized_client",
                 700016,
-                f"Application with identifier '{client.client_id}' was not found in the directory "
+                f"Application with identifier '{client_id}' was not found in the directory "
                 f"'{tenant.domain or tenant.tenant_id}'. This can happen if the application has not been "
                 "installed by the administrator of the tenant or consented to by any user in the tenant. "
                 "You may have sent your authentication request to the wrong tenant.",
-                f"client_id {client.client_id} is not registered in tenant {tenant.tenant_id}",
+                f"client_id '{client_id}' is not registered in tenant {tenant.tenant_id}",
             )
         if client.secret is not None and not self.directory.secret_matches(app, client.secret):
             raise EntraError(
@@ -246,7 +248,7 @@ class TokenIssuer:
                 50034,
                 f"The user account {{EUII Hidden}} does not exist in the {tenant.tenant_id} directory. "
                 "To sign into this application, the account must be added to the directory.",
-                f"no user {username!r} in tenant {tenant.tenant_id}",
+                f"no user '{clip(username)}' in tenant {tenant.tenant_id}",
             )
         if not self.directory.password_matches(user, password):
             raise EntraError(
@@ -254,7 +256,7 @@ class TokenIssuer:
                 "invalid_grant",
                 50126,
                 "Error validating credentials due to invalid username or password.",
-                f"wrong password for {username!r}",
+                f"wrong password for '{clip(username)}'",
             )
         return user
 
@@ -269,14 +271,15 @@ class TokenIssuer:
             return tuple(granted)
         missing = [s for s in requested if s not in granted]
         if missing and self.mode is AuthMode.ENFORCE:
-            name = app.display_name if app else client_id
+            client_id = clip(client_id)
+            name = clip(app.display_name) if app else client_id
             raise EntraError(
                 400,
                 "invalid_grant",
                 65001,
                 f"The user or administrator has not consented to use the application with ID '{client_id}' "
                 f"named '{name}'. Send an interactive authorization request for this user and resource.",
-                f"scopes {', '.join(missing)} were not granted to {client_id}",
+                f"scopes {clip(', '.join(missing))} were not granted to {client_id}",
             )
         return requested
 

@@ -6,6 +6,8 @@ import datetime as dt
 import uuid
 from typing import Any
 
+from mockgraph.core.text import clip
+
 
 class EntraError(Exception):
     """An OAuth error in Entra's shape: ``error`` plus an ``AADSTS`` code and description."""
@@ -30,6 +32,7 @@ def missing_parameter(name: str) -> EntraError:
 
 
 def unknown_tenant(segment: str) -> EntraError:
+    segment = clip(segment)
     return EntraError(
         400,
         "invalid_request",
@@ -37,7 +40,7 @@ def unknown_tenant(segment: str) -> EntraError:
         f"Tenant '{segment}' not found. Check to make sure you have the correct tenant ID and are signing "
         "into the correct cloud. Check with your subscription administrator, this may happen if there are "
         "no active subscriptions for the tenant.",
-        f"tenant {segment!r} is not registered",
+        f"tenant '{segment}' is not registered",
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from mockgraph.core.text import clip
 from mockgraph.identity.oauth_errors import EntraError, missing_parameter
 from mockgraph.identity.tokens import GRAPH_APP_ID, GRAPH_AUDIENCE
 
@@ -19,9 +20,9 @@ def check_default_scope(scope: str, segment: str) -> None:
             400,
             "invalid_scope",
             1002012,
-            f"The provided value for scope {scope} is not valid. Client credential flows must have a scope "
-            "value with /.default suffixed to the resource identifier (application ID URI).",
-            f"scope {scope!r} is not a single /.default scope",
+            f"The provided value for scope {clip(scope)} is not valid. Client credential flows must have a "
+            "scope value with /.default suffixed to the resource identifier (application ID URI).",
+            f"scope '{clip(scope)}' is not a single /.default scope",
         )
     resource = items[0][: -len(".default")]
     if resource.lower() not in GRAPH_RESOURCES:
@@ -29,11 +30,12 @@ def check_default_scope(scope: str, segment: str) -> None:
             400,
             "invalid_resource",
             500011,
-            f"The resource principal named {resource.rstrip('/')} was not found in the tenant named {segment}. "
+            f"The resource principal named {clip(resource.rstrip('/'))} was not found in the tenant named "
+            f"{clip(segment)}. "
             "This can happen if the application has not been installed by the administrator of the tenant or "
             "consented to by any user in the tenant. You might have sent your authentication request to the "
             "wrong tenant.",
-            f"scope resource {resource!r} is not Microsoft Graph",
+            f"scope resource '{clip(resource)}' is not Microsoft Graph",
         )
 
 
@@ -55,8 +57,9 @@ def delegated_scopes(scope: str) -> tuple[tuple[str, ...] | None, frozenset[str]
                 400,
                 "invalid_scope",
                 70011,
-                f"The provided value for the input parameter 'scope' isn't valid. The scope {item} isn't valid.",
-                f"scope {item!r} is not a Microsoft Graph scope",
+                f"The provided value for the input parameter 'scope' isn't valid. The scope {clip(item)} isn't "
+                "valid.",
+                f"scope '{clip(item)}' is not a Microsoft Graph scope",
             )
         short = item[len(prefix) :] if prefix else item
         if short == ".default":

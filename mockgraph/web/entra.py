@@ -9,16 +9,10 @@ from flask import Flask, Response, jsonify, request
 from mockgraph.identity.discovery import key_set, openid_configuration_v1, openid_configuration_v2
 from mockgraph.identity.issuer import TENANTLESS
 from mockgraph.identity.oauth_errors import EntraError, unknown_tenant
+from mockgraph.web.http import sent_client_request_id, set_reason
 
 if TYPE_CHECKING:
     from mockgraph.identity.gatekeeper import Gatekeeper
-
-REASON_HEADER = "x-mockgraph-reason"
-
-
-def _header_safe(text: str) -> str:
-    """Header values must be latin-1 on one line; usernames in reasons may not be."""
-    return text.replace("\r", " ").replace("\n", " ").encode("ascii", "backslashreplace").decode("ascii")
 
 
 def register_entra_routes(app: Flask, gatekeeper: Gatekeeper) -> None:
@@ -27,13 +21,10 @@ def register_entra_routes(app: Flask, gatekeeper: Gatekeeper) -> None:
     def base_url() -> str:
         return request.host_url.rstrip("/")
 
-    def correlation_id() -> str | None:
-        return request.headers.get("client-request-id")
-
     def error(exc: EntraError) -> Response:
-        response = jsonify(gatekeeper.issuer.error_body(exc, correlation_id()))
+        response = jsonify(gatekeeper.issuer.error_body(exc, sent_client_request_id()))
         response.status_code = exc.status
-        response.headers[REASON_HEADER] = _header_safe(exc.reason)
+        set_reason(response, exc.reason)
         return response
 
     def tenant_id(segment: str) -> str | None:
@@ -94,11 +85,10 @@ def register_entra_routes(app: Flask, gatekeeper: Gatekeeper) -> None:
         auth = request.authorization
         basic = (auth.username or "", auth.password or "") if auth and auth.type == "basic" else None
         result = gatekeeper.issuer.issue(
-            tenant, request.form.to_dict(), basic_auth=basic, correlation_id=correlation_id()
+            tenant, request.form.to_dict(), basic_auth=basic, correlation_id=sent_client_request_id()
         )
         response = jsonify(result.body)
         response.status_code = result.status
         response.headers.update(result.headers)
-        if result.reason:
-            response.headers[REASON_HEADER] = _header_safe(result.reason)
+        set_reason(response, result.reason)
         return response

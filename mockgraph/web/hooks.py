@@ -16,6 +16,7 @@ from werkzeug.exceptions import HTTPException
 
 from mockgraph.core.errors import GraphError
 from mockgraph.web.faults import Faults
+from mockgraph.web.http import REASON_HEADER, set_reason
 from mockgraph.web.journal import Journal, JournalEntry, redact
 from mockgraph.web.state import current_state, state_of
 
@@ -87,7 +88,7 @@ def _start() -> Response | None:
             status=404,
             content_type="application/json",
         )
-        response.headers["x-mockgraph-reason"] = "not an Entra endpoint"
+        set_reason(response, "not an Entra endpoint")
         return response
     try:
         route = current_state().router.resolve(request.method, request.path)
@@ -200,7 +201,7 @@ def _refusal(response: Response, error: Any) -> tuple[str | None, str | None]:
         return error.code, error.reason
     if response.status_code < 400:
         return None, None
-    reason = response.headers.get("x-mockgraph-reason")
+    reason = response.headers.get(REASON_HEADER)
     body = response.get_json(silent=True) if response.is_json else None
     code = body.get("error") if isinstance(body, dict) else None
     if isinstance(code, dict):

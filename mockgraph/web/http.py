@@ -16,7 +16,9 @@ from mockgraph.core.errors import (
     PayloadTooLarge,
     UnsupportedMediaType,
 )
+from mockgraph.core.text import ECHO_LIMIT, header_value
 
+REASON_HEADER = "x-mockgraph-reason"
 JSON_CONTENT_TYPE = (
     "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8"
 )
@@ -50,8 +52,13 @@ def new_request_id() -> str:
 def assign_request_ids() -> None:
     """Give this request its ``request-id`` and ``client-request-id`` (the caller's, echoed, when sent)."""
     g.request_id = new_request_id()
+    g.client_request_id = sent_client_request_id() or g.request_id
+
+
+def sent_client_request_id() -> str | None:
+    """The caller's ``client-request-id``, capped and escaped: it is echoed into a header and the body."""
     sent = request.headers.get("client-request-id", "").strip()
-    g.client_request_id = sent or g.request_id
+    return header_value(sent, ECHO_LIMIT) if sent else None
 
 
 def request_ids() -> tuple[str, str]:
@@ -111,14 +118,19 @@ def error_response(error: GraphError) -> Response:
     response = Response(_ENCODER.encode(envelope), status=error.status, content_type="application/json")
     for name, value in error.headers.items():
         response.headers[name] = value
-    if error.reason:
-        response.headers["x-mockgraph-reason"] = _header_safe(error.reason)
+    set_reason(response, error.reason)
     g.graph_error = error
     return response
 
 
-def _header_safe(text: str) -> str:
-    return "".join(ch if 32 <= ord(ch) < 127 else "?" for ch in text)[:500]
+def set_reason(response: Response, reason: str | None) -> None:
+    """Say on ``response`` which emulator rule refused the request (the only place that header is set).
+
+    Reasons often quote what the caller sent, so the value is capped and escaped: printable ASCII, never CR
+    or LF, at most :data:`~mockgraph.core.text.HEADER_LIMIT` characters.
+    """
+    if reason:
+        response.headers[REASON_HEADER] = header_value(reason)
 
 
 def _reject_constant(name: str) -> Any:
