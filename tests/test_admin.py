@@ -2,25 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Flask
 
 from mockgraph import create_app
 from mockgraph.core.config import DEFAULT_TENANT_ID
 from mockgraph.web.state import state_of
+from tests.support import assert_graph_error, basic_auth, connector_body
 
 APP_ID = "ad000000-0000-4000-8000-0000000000a4"
 APP_SECRET = "admin-test-secret-6c2e"
-BODY: dict[str, Any] = {
-    "displayName": "Seeded",
-    "targetUrl": "https://api.example.com/x",
-    "authenticationConfiguration": {
-        "@odata.type": "#microsoft.graph.basicAuthentication",
-        "username": "u",
-        "password": "seeded-password-1",
-    },
-}
+BODY = connector_body("Seeded", "https://api.example.com/x", basic_auth(password="seeded-password-1"))
 
 
 def _token(app: Flask, client_id: str, secret: str) -> int:
@@ -42,9 +33,7 @@ def test_non_loopback_callers_get_graphs_403() -> None:
         response = client.open(
             f"/_mockgraph/{path}", method=method, environ_base={"REMOTE_ADDR": "192.0.2.10"}
         )
-        assert response.status_code == 403
-        assert response.get_json()["error"]["code"] == "Authorization_RequestDenied"
-        assert "request-id" in response.get_json()["error"]["innerError"]
+        assert_graph_error(response, 403, "Authorization_RequestDenied")
     ipv6 = client.get("/_mockgraph/health", environ_base={"REMOTE_ADDR": "::1"})
     assert ipv6.status_code == 200
 
@@ -75,8 +64,7 @@ def test_bad_seeds_are_400_and_write_nothing() -> None:
         {"data": {"t": {"c": [{"no": "id"}]}}},
     ):
         response = client.post("/_mockgraph/seed", json=document)
-        assert response.status_code == 400, document
-        assert response.get_json()["error"]["code"]
+        assert_graph_error(response, 400, None)
     assert client.get("/_mockgraph/snapshot").get_json()["data"] == {}
 
 
@@ -141,6 +129,5 @@ def test_missing_journal_or_faults_is_501() -> None:
     client = app.test_client()
     for method, path in [("GET", "journal"), ("DELETE", "journal"), ("GET", "faults"), ("PUT", "faults")]:
         response = client.open(f"/_mockgraph/{path}", method=method, json={"rules": []})
-        assert response.status_code == 501
-        assert response.get_json()["error"]["code"] == "NotImplemented"
+        assert_graph_error(response, 501, "NotImplemented")
     assert client.post("/_mockgraph/reset").status_code == 204

@@ -30,6 +30,7 @@ from mockgraph.core.config import (
 from mockgraph.core.errors import WWW_AUTHENTICATE
 from mockgraph.core.principal import AuthMode
 from mockgraph.identity import BadToken, mint_token
+from tests.support import assert_graph_error, connector_body
 
 TENANT_B = "b0b0b0b0-0000-4000-8000-000000000002"
 APP_B = AppRegistration(
@@ -39,15 +40,7 @@ APP_B = AppRegistration(
     application_permissions=(READ_WRITE_ALL,),
 )
 COLLECTION = "/beta/identity/apiConnectors"
-CONNECTOR = {
-    "displayName": "Test API",
-    "targetUrl": "https://api.example.com/endpoint",
-    "authenticationConfiguration": {
-        "@odata.type": "#microsoft.graph.basicAuthentication",
-        "username": "u",
-        "password": "p",
-    },
-}
+CONNECTOR = connector_body(target_url="https://api.example.com/endpoint")
 INSUFFICIENT = "Insufficient privileges to complete the operation."
 VALIDATION = "Access token validation failure."
 
@@ -73,12 +66,6 @@ def client(mode: AuthMode) -> FlaskClient:
 
 def auth(token: str | None) -> dict[str, str]:
     return {} if token is None else {"Authorization": f"Bearer {token}"}
-
-
-def graph_error(response: Any) -> tuple[int, str, str]:
-    body = response.json
-    assert set(body) == {"error"}, "the body stays Graph's envelope"
-    return response.status_code, body["error"]["code"], body["error"]["message"]
 
 
 # (name, token factory, request, expected per mode: (status, code, message) or status only)
@@ -233,9 +220,8 @@ def test_decision_ladder(
     if isinstance(want, int):
         assert response.status_code == want, response.get_data(as_text=True)
         return
-    status, code, message = graph_error(response)
-    assert (status, code) == want[:2]
-    assert message.startswith(want[2])
+    status, code, message = want
+    assert assert_graph_error(response, status, code)["message"].startswith(message)
     assert response.headers["x-mockgraph-reason"]
     if status == 401:
         assert response.headers["WWW-Authenticate"] == WWW_AUTHENTICATE
@@ -256,7 +242,9 @@ def test_expired_token_is_refused_even_after_it_was_accepted_once() -> None:
     assert client.get(COLLECTION, headers=auth(token)).status_code == 200
     clock[0] = 60 + 301
     response = client.get(COLLECTION, headers=auth(token))
-    assert graph_error(response)[2] == "Lifetime validation failed, the token is expired."
+    assert_graph_error(
+        response, 401, "InvalidAuthenticationToken", "Lifetime validation failed, the token is expired."
+    )
 
 
 # Tokens from the emulator's own token endpoint ------------------------------------------------------

@@ -15,19 +15,12 @@ from mockgraph import strategies as mgst
 from mockgraph.core.contracts import shared_contracts
 from mockgraph.identity import mint_token
 from mockgraph.web.state import state_of
+from tests.support import assert_graph_error, connector_body
 
 COLLECTION = "/beta/identity/apiConnectors"
 SMALL_LIMIT = 16 * 1024
 AUTH = {"Authorization": f"Bearer {mint_token()}"}
-EXISTING = {
-    "displayName": "existing",
-    "targetUrl": "https://existing.example/api",
-    "authenticationConfiguration": {
-        "@odata.type": "#microsoft.graph.basicAuthentication",
-        "username": "u",
-        "password": "p",
-    },
-}
+EXISTING = connector_body("existing", "https://existing.example/api")
 # Written from the reference, not from the emulator: an oversized body is 413, every other mistake 400.
 EXPECTED = {kind: (400, "BadRequest") for kind in mgst.InvalidBodyKind}
 EXPECTED[mgst.InvalidBodyKind.OVERSIZED] = (413, "RequestEntityTooLarge")
@@ -56,11 +49,7 @@ def seeded(app: Flask) -> tuple[FlaskClient, str]:
 
 
 def refused(app: Flask, response: Any, kind: mgst.InvalidBodyKind, before: Any) -> None:
-    status, code = EXPECTED[kind]
-    body = response.get_json()
-    assert response.status_code == status, body
-    assert shared_contracts().is_valid("odataError", body)
-    assert body["error"]["code"] == code
+    assert_graph_error(response, *EXPECTED[kind])
     assert state_of(app).store.dump() == before
 
 

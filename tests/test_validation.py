@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from mockgraph import create_app, make_pkcs12
 from mockgraph.web.state import EmulatorState, state_of
-from tests.conftest import BASIC_BODY, pkcs12_body
+from tests.support import BASIC_BODY, new_pkcs12_auth
 
 
 def with_auth(configuration: dict[str, Any]) -> dict[str, Any]:
@@ -112,12 +112,12 @@ INVALID_CREATE_BODIES: list[tuple[str, dict[str, Any], str]] = [
     ),
     (
         "pkcs12 wrong password",
-        with_auth({**pkcs12_body("right"), "password": "wrong"}),
+        with_auth({**new_pkcs12_auth("right"), "password": "wrong"}),
         "password is incorrect",
     ),
     (
         "pkcs12 password missing for protected blob",
-        with_auth({**pkcs12_body("right"), "password": ""}),
+        with_auth({**new_pkcs12_auth("right"), "password": ""}),
         "password is incorrect",
     ),
 ]
@@ -213,7 +213,7 @@ def test_entity_odata_type_is_accepted_on_input(client: FlaskClient) -> None:
 
 
 def test_pkcs12_without_password_uses_empty_string(client: FlaskClient) -> None:
-    response = client.post("/beta/identity/apiConnectors", json=with_auth(pkcs12_body(password="")))
+    response = client.post("/beta/identity/apiConnectors", json=with_auth(new_pkcs12_auth(password="")))
     assert response.status_code == 201
     assert response.get_json()["authenticationConfiguration"]["certificateList"][0]["isActive"] is True
 
