@@ -14,10 +14,17 @@ from typing import Any
 from flask import Flask
 
 from mockgraph.core.certificates import GeneratedPkcs12, make_pkcs12
+from mockgraph.core.config import (
+    DEFAULT_CLIENT_ID,
+    DEFAULT_CLIENT_SECRET,
+    DEFAULT_USER_NAME,
+    DEFAULT_USER_PASSWORD,
+)
 from mockgraph.core.contracts import shared_contracts
 from mockgraph.server.threaded import MockGraphServer
 
 COLLECTION_PATH = "/beta/identity/apiConnectors"
+GRAPH_SCOPE = "https://graph.microsoft.com/.default"
 
 # Connector bodies -------------------------------------------------------------------------------------
 
@@ -136,6 +143,37 @@ def assert_graph_error(
     assert inner["request-id"] == headers["request-id"]
     assert inner["client-request-id"] == headers["client-request-id"]
     return error
+
+
+# Token requests -------------------------------------------------------------------------------------
+
+
+def client_credentials_form(
+    client_id: str = DEFAULT_CLIENT_ID, secret: str = DEFAULT_CLIENT_SECRET, scope: str = GRAPH_SCOPE
+) -> dict[str, str]:
+    """The form of a client-credentials token request (the emulator's default app unless told otherwise)."""
+    return {
+        "grant_type": "client_credentials",
+        "client_id": client_id,
+        "client_secret": secret,
+        "scope": scope,
+    }
+
+
+def password_form(
+    username: str = DEFAULT_USER_NAME,
+    password: str = DEFAULT_USER_PASSWORD,
+    client_id: str = DEFAULT_CLIENT_ID,
+    scope: str = GRAPH_SCOPE,
+) -> dict[str, str]:
+    """The form of a resource-owner password token request (the emulator's default user unless told otherwise)."""
+    return {
+        "grant_type": "password",
+        "client_id": client_id,
+        "username": username,
+        "password": password,
+        "scope": scope,
+    }
 
 
 # A live server ----------------------------------------------------------------------------------------

@@ -3,28 +3,31 @@
 from __future__ import annotations
 
 from flask import Flask
+from flask.testing import FlaskClient
 
 from mockgraph import create_app
 from mockgraph.core.config import DEFAULT_TENANT_ID
 from mockgraph.web.state import state_of
-from tests.support import assert_graph_error, basic_auth, connector_body
+from tests.support import assert_graph_error, basic_auth, client_credentials_form, connector_body
 
 APP_ID = "ad000000-0000-4000-8000-0000000000a4"
 APP_SECRET = "admin-test-secret-6c2e"
+APP = {"clientId": APP_ID, "clientSecret": APP_SECRET}
 BODY = connector_body("Seeded", "https://api.example.com/x", basic_auth(password="seeded-password-1"))
 
 
 def _token(app: Flask, client_id: str, secret: str) -> int:
     response = app.test_client().post(
-        f"/{DEFAULT_TENANT_ID}/oauth2/v2.0/token",
-        data={
-            "grant_type": "client_credentials",
-            "client_id": client_id,
-            "client_secret": secret,
-            "scope": "https://graph.microsoft.com/.default",
-        },
+        f"/{DEFAULT_TENANT_ID}/oauth2/v2.0/token", data=client_credentials_form(client_id, secret)
     )
     return response.status_code
+
+
+def seeded_client() -> FlaskClient:
+    """A client of a fresh app seeded, through the admin API, with the app ``APP`` and the connector ``BODY``."""
+    client = create_app().test_client()
+    assert client.post("/_mockgraph/seed", json={"apps": [APP], "connectors": [BODY]}).status_code == 200
+    return client
 
 
 def test_non_loopback_callers_get_graphs_403() -> None:
@@ -44,7 +47,7 @@ def test_seed_adds_apps_that_can_sign_in_and_connectors() -> None:
     assert _token(app, APP_ID, APP_SECRET) >= 400  # unknown before the seed
     seeded = client.post(
         "/_mockgraph/seed",
-        json={"apps": [{"clientId": APP_ID, "clientSecret": APP_SECRET}], "connectors": [BODY, BODY]},
+        json={"apps": [APP], "connectors": [BODY, BODY]},
     )
     assert seeded.status_code == 200
     assert seeded.get_json()["added"] == {"tenants": 0, "apps": 1, "users": 0, "objects": 2}
@@ -69,12 +72,7 @@ def test_bad_seeds_are_400_and_write_nothing() -> None:
 
 
 def test_snapshot_redacts_unless_asked_and_round_trips() -> None:
-    source = create_app()
-    client = source.test_client()
-    client.post(
-        "/_mockgraph/seed",
-        json={"apps": [{"clientId": APP_ID, "clientSecret": APP_SECRET}], "connectors": [BODY]},
-    )
+    client = seeded_client()
     redacted = client.get("/_mockgraph/snapshot").get_json()
     assert redacted["version"] == 1
     assert redacted["secrets"] is False
@@ -90,12 +88,7 @@ def test_snapshot_redacts_unless_asked_and_round_trips() -> None:
 
 
 def test_reset_forgets_objects_journal_and_faults_but_keeps_the_directory() -> None:
-    app = create_app()
-    client = app.test_client()
-    client.post(
-        "/_mockgraph/seed",
-        json={"apps": [{"clientId": APP_ID, "clientSecret": APP_SECRET}], "connectors": [BODY]},
-    )
+    client = seeded_client()
     client.put("/_mockgraph/faults", json={"rules": [{"status": 503, "count": 1}]})
     assert client.post("/_mockgraph/reset").status_code == 204
     snapshot = client.get("/_mockgraph/snapshot").get_json()

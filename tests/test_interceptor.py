@@ -12,7 +12,7 @@ import responses
 from mockgraph import create_app
 from mockgraph.server.threaded import MockGraphServer
 from mockgraph.testing.interceptor import GraphMock
-from tests.support import assert_graph_error, connector_body
+from tests.support import assert_graph_error, client_credentials_form, connector_body
 
 GRAPH = "https://graph.microsoft.com"
 BODY = connector_body("Intercepted", "https://api.example.com/i")
@@ -58,12 +58,7 @@ def test_the_login_host_answers_discovery_keys_and_tokens() -> None:
         keys = httpx.get(f"{login}/discovery/v2.0/keys").json()
         token = requests.post(
             discovery["token_endpoint"],
-            data={
-                "grant_type": "client_credentials",
-                "client_id": "anyone",
-                "client_secret": "anything",
-                "scope": "https://graph.microsoft.com/.default",
-            },
+            data=client_credentials_form("anyone", "anything"),
             timeout=5,
         )
         instance = requests.get(

@@ -10,8 +10,8 @@ import pytest
 from azure.identity import ClientSecretCredential
 
 from mockgraph.core.config import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT_ID
-from tests._serve_process import GRAPH_SCOPE, ServeProcess
-from tests.support import connector_body
+from tests._serve_process import ServeProcess
+from tests.support import GRAPH_SCOPE, connector_body
 
 
 @pytest.fixture(scope="module")
