@@ -16,9 +16,16 @@ from typing import Any
 import requests
 
 from mockgraph.core.config import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT_ID
+from tests.support import basic_auth, client_credentials_form, connector_body
 
 START_SECONDS = 30.0
-GRAPH_SCOPE = "https://graph.microsoft.com/.default"
+# The server tests look for this password in logs and snapshots, so every connector they send carries it.
+BASIC_PASSWORD = "basic-pw-7f3a9c1e"
+
+
+def server_connector(name: str = "Server API") -> dict[str, Any]:
+    """The connector body the server tests send (basic authentication with ``BASIC_PASSWORD``)."""
+    return connector_body(name, "https://api.example.com/validate", basic_auth("caller", BASIC_PASSWORD))
 
 
 class ServeProcess:
@@ -100,12 +107,7 @@ class ServeProcess:
     ) -> str:
         response = self.session().post(
             f"{self.url}/{tenant}/oauth2/v2.0/token",
-            data={
-                "grant_type": "client_credentials",
-                "client_id": client_id,
-                "client_secret": secret,
-                "scope": GRAPH_SCOPE,
-            },
+            data=client_credentials_form(client_id, secret),
             timeout=10,
         )
         assert response.status_code == 200, response.text

@@ -7,6 +7,7 @@ import hashlib
 import ipaddress
 import json
 import socket
+import socketserver
 import ssl
 import threading
 from collections.abc import Callable, Iterator
@@ -24,16 +25,24 @@ from werkzeug.serving import make_server
 
 
 @contextmanager
-def wsgi_server(app: Any) -> Iterator[str]:
-    """Serve ``app`` on 127.0.0.1 (a free port) in a thread; yields the base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+def _serving(server: socketserver.BaseServer, url: str) -> Iterator[str]:
+    """Run ``server`` in a thread while the block runs, yielding ``url``; then stop it and close its socket."""
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_port}"
+        yield url
     finally:
         server.shutdown()
+        server.server_close()
         thread.join(5)
+
+
+@contextmanager
+def wsgi_server(app: Any) -> Iterator[str]:
+    """Serve ``app`` on 127.0.0.1 (a free port) in a thread; yields the base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    with _serving(server, f"http://127.0.0.1:{server.server_port}") as url:
+        yield url
 
 
 def closed_port() -> int:
@@ -129,11 +138,5 @@ def mutual_tls_server(identity: ServerIdentity, trusted_client_pem: bytes, answe
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.socket = context.wrap_socket(server.socket, server_side=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"https://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
+    with _serving(server, f"https://127.0.0.1:{server.server_address[1]}") as url:
+        yield url

@@ -9,18 +9,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from mockgraph import create_app, make_pkcs12
+from mockgraph import create_app
 from mockgraph.web.state import EmulatorState, state_of
-
-BASIC_BODY: dict[str, Any] = {
-    "displayName": "Test API",
-    "targetUrl": "https://someapi.com/api",
-    "authenticationConfiguration": {
-        "@odata.type": "#microsoft.graph.basicAuthentication",
-        "username": "<USERNAME>",
-        "password": "<PASSWORD>",
-    },
-}
+from tests.support import BASIC_BODY
 
 
 @pytest.fixture
@@ -51,15 +42,6 @@ def create_connector(client: FlaskClient) -> Callable[..., dict[str, Any]]:
         return created
 
     return create
-
-
-def pkcs12_body(password: str = "secret", **kwargs: Any) -> dict[str, Any]:
-    generated = make_pkcs12(password=password, **kwargs)
-    return {
-        "@odata.type": "#microsoft.graph.pkcs12Certificate",
-        "pkcs12Value": generated.base64,
-        "password": password,
-    }
 
 
 # No network: the suite proves that nothing leaves the process ------------------------------------------------

@@ -12,6 +12,7 @@ import requests
 
 from mockgraph import create_app
 from mockgraph.server.threaded import MockGraphServer
+from tests.support import assert_graph_error
 
 
 @pytest.fixture
@@ -51,16 +52,16 @@ def test_cli_token_claims_reach_the_decisions(server: MockGraphServer) -> None:
     refused = requests.post(
         server.url_for("/beta/identity/apiConnectors"), json={}, headers=headers, timeout=10
     )
-    assert refused.status_code == 403
-    assert refused.json()["error"]["code"] == "AADB2C"
+    assert_graph_error(refused, 403, "AADB2C")
     expired = cli_token(server, "--bad", "expired").stdout.strip()
     answer = requests.get(
         server.url_for("/beta/identity/apiConnectors"),
         headers={"Authorization": f"Bearer {expired}"},
         timeout=10,
     )
-    assert answer.status_code == 401
-    assert answer.json()["error"]["message"] == "Lifetime validation failed, the token is expired."
+    assert_graph_error(
+        answer, 401, "InvalidAuthenticationToken", "Lifetime validation failed, the token is expired."
+    )
 
 
 def test_a_token_minted_in_another_process_without_the_server_is_refused(server: MockGraphServer) -> None:
@@ -88,8 +89,7 @@ def test_a_token_minted_in_another_process_without_the_server_is_refused(server:
 def test_bad_token_requests_are_graph_shaped_400s(spec: dict[str, object]) -> None:
     client = create_app().test_client()
     response = client.post("/_mockgraph/token", json=spec)
-    assert response.status_code == 400
-    assert response.get_json()["error"]["code"] == "BadRequest"
+    assert_graph_error(response, 400, "BadRequest")
 
 
 def test_unreachable_server_is_a_one_line_error() -> None:

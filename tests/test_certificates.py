@@ -16,6 +16,7 @@ from mockgraph import make_pkcs12, read_pkcs12
 from mockgraph.core.certificates import CertificateFacts, active_index, load_client_identity
 from mockgraph.core.errors import InvalidRequestBody
 from mockgraph.web.state import EmulatorState
+from tests.support import pkcs12_auth
 
 NOW = dt.datetime(2026, 6, 1, 12, 0, 0, tzinfo=dt.UTC)
 
@@ -102,13 +103,7 @@ def test_is_active_is_computed_at_read_time(
     state.clock = NOW.timestamp
     current = make_pkcs12(not_before=NOW - dt.timedelta(days=30), not_after=NOW + dt.timedelta(days=30))
     future = make_pkcs12(not_before=NOW + dt.timedelta(days=10), not_after=NOW + dt.timedelta(days=400))
-    created = create_connector(
-        authenticationConfiguration={
-            "@odata.type": "#microsoft.graph.pkcs12Certificate",
-            "pkcs12Value": current.base64,
-            "password": "",
-        }
-    )
+    created = create_connector(authenticationConfiguration=pkcs12_auth(current))
     client.post(
         f"/beta/identity/apiConnectors/{created['id']}/uploadClientCertificate",
         json={"pkcs12Value": future.base64, "password": ""},
@@ -144,13 +139,7 @@ def test_patch_with_certificate_replaces_the_whole_list(
     client: FlaskClient, create_connector: Callable[..., dict[str, Any]]
 ) -> None:
     first, second, third = make_pkcs12(), make_pkcs12(), make_pkcs12()
-    created = create_connector(
-        authenticationConfiguration={
-            "@odata.type": "#microsoft.graph.pkcs12Certificate",
-            "pkcs12Value": first.base64,
-            "password": "",
-        }
-    )
+    created = create_connector(authenticationConfiguration=pkcs12_auth(first))
     client.post(
         f"/beta/identity/apiConnectors/{created['id']}/uploadClientCertificate",
         json={"pkcs12Value": second.base64, "password": ""},

@@ -15,7 +15,7 @@ from jsonschema import Draft202012Validator
 
 from mockgraph import make_pkcs12
 from mockgraph.core.contracts import contract_names, contracts_dir, load_schema, shared_contracts
-from tests.conftest import BASIC_BODY, pkcs12_body
+from tests.support import BASIC_BODY, basic_auth, new_pkcs12_auth
 
 REPO = Path(__file__).resolve().parents[1]
 EXPECTED = {
@@ -49,11 +49,7 @@ def test_contracts_reject_what_graph_never_returns() -> None:
         "id": "0b7f2c1e-1111-4222-8333-444455556666",
         "displayName": "x",
         "targetUrl": "https://x",
-        "authenticationConfiguration": {
-            "@odata.type": "#microsoft.graph.basicAuthentication",
-            "username": "u",
-            "password": "clear-text",
-        },
+        "authenticationConfiguration": basic_auth(password="clear-text"),
     }
     assert not contracts.is_valid("identityApiConnector", leaked)
     no_type = {**leaked, "authenticationConfiguration": {"username": "u", "password": "******"}}
@@ -93,7 +89,7 @@ def responses_of_a_full_session(client: FlaskClient) -> list[tuple[str, Any]]:
     basic = client.post("/beta/identity/apiConnectors", json=BASIC_BODY)
     seen.append(("identityApiConnectorFull", basic.get_json()))
     cert = client.post(
-        "/v1.0/identity/apiConnectors", json={**BASIC_BODY, "authenticationConfiguration": pkcs12_body()}
+        "/v1.0/identity/apiConnectors", json={**BASIC_BODY, "authenticationConfiguration": new_pkcs12_auth()}
     )
     seen.append(("identityApiConnectorFull", cert.get_json()))
     upload = client.post(

@@ -2,33 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
 
-from mockgraph.core.contracts import shared_contracts
 from mockgraph.web.state import EmulatorState
-
-DATE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$")
-
-
-def assert_graph_error(response: Any, status: int, code: str, message: str | None = None) -> dict[str, Any]:
-    assert response.status_code == status, response.data
-    assert response.mimetype == "application/json"
-    body: dict[str, Any] = response.get_json()
-    assert shared_contracts().first_error("odataError", body) is None, body
-    error = body["error"]
-    assert error["code"] == code
-    if message is not None:
-        assert error["message"] == message
-    inner = error["innerError"]
-    assert DATE.match(inner["date"])
-    assert inner["request-id"] == response.headers["request-id"]
-    assert inner["client-request-id"] == response.headers["client-request-id"]
-    return error
+from tests.support import BASIC_BODY, assert_graph_error
 
 
 def test_request_ids_on_success_and_echo_of_client_request_id(client: FlaskClient) -> None:
@@ -156,8 +137,6 @@ def test_wrong_content_type_is_415(
 def test_content_type_with_parameters_is_accepted(client: FlaskClient) -> None:
     import json
 
-    from tests.conftest import BASIC_BODY
-
     response = client.post(
         "/beta/identity/apiConnectors",
         data=json.dumps(BASIC_BODY),
@@ -181,8 +160,6 @@ def test_oversized_body_is_413_and_stores_nothing(state: EmulatorState) -> None:
 
 def test_long_strings_under_the_body_limit_are_accepted(client: FlaskClient) -> None:
     # Graph documents no string-length limits; only the whole body is limited.
-    from tests.conftest import BASIC_BODY
-
     response = client.post("/beta/identity/apiConnectors", json={**BASIC_BODY, "displayName": "d" * 100_000})
     assert response.status_code == 201
 
@@ -215,8 +192,6 @@ def test_connector_limit_is_enforced_per_tenant(create_connector: Callable[..., 
 
     app = create_app({"auth_mode": "off", "connector_limit": 3})
     client = app.test_client()
-    from tests.conftest import BASIC_BODY
-
     for _ in range(3):
         assert client.post("/beta/identity/apiConnectors", json=BASIC_BODY).status_code == 201
     response = client.post("/beta/identity/apiConnectors", json=BASIC_BODY)
@@ -225,7 +200,5 @@ def test_connector_limit_is_enforced_per_tenant(create_connector: Callable[..., 
 
 
 def test_default_connector_limit_is_the_documented_20(client: FlaskClient) -> None:
-    from tests.conftest import BASIC_BODY
-
     statuses = [client.post("/beta/identity/apiConnectors", json=BASIC_BODY).status_code for _ in range(21)]
     assert statuses == [201] * 20 + [400]

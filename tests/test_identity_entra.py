@@ -36,8 +36,8 @@ from mockgraph.identity import Gatekeeper
 from mockgraph.identity.directory import service_principal_id
 from mockgraph.resources import CATALOG
 from mockgraph.web.entra import register_entra_routes
+from tests.support import GRAPH_SCOPE, client_credentials_form, password_form
 
-GRAPH_DEFAULT = "https://graph.microsoft.com/.default"
 TENANT_B = "b0b0b0b0-0000-4000-8000-000000000002"
 READER = AppRegistration(
     client_id="reader-app-0000-0000-000000000001",
@@ -80,25 +80,12 @@ def claims_of(token: str) -> dict[str, Any]:
 
 
 def client_credentials(client: FlaskClient, tenant: str = DEFAULT_TENANT_ID, **form: str) -> Any:
-    data = {
-        "grant_type": "client_credentials",
-        "client_id": DEFAULT_CLIENT_ID,
-        "client_secret": DEFAULT_CLIENT_SECRET,
-        "scope": GRAPH_DEFAULT,
-        **form,
-    }
+    data = {**client_credentials_form(), **form}
     return client.post(f"/{tenant}/oauth2/v2.0/token", data={k: v for k, v in data.items() if v})
 
 
 def password_grant(client: FlaskClient, tenant: str = DEFAULT_TENANT_ID, **form: str) -> Any:
-    data = {
-        "grant_type": "password",
-        "client_id": DEFAULT_CLIENT_ID,
-        "username": DEFAULT_USER_NAME,
-        "password": DEFAULT_USER_PASSWORD,
-        "scope": f"{GRAPH_DEFAULT} openid profile offline_access",
-        **form,
-    }
+    data = {**password_form(scope=f"{GRAPH_SCOPE} openid profile offline_access"), **form}
     return client.post(f"/{tenant}/oauth2/v2.0/token", data={k: v for k, v in data.items() if v})
 
 
@@ -246,7 +233,7 @@ ERRORS: list[tuple[str, dict[str, str], int, str, int]] = [
     (DEFAULT_TENANT_ID, {"client_secret": ""}, 401, "invalid_client", 7000218),
     (DEFAULT_TENANT_ID, {"client_secret": "Sup3rSecretTypo"}, 401, "invalid_client", 7000215),
     (DEFAULT_TENANT_ID, {"scope": "https://graph.microsoft.com/User.Read"}, 400, "invalid_scope", 1002012),
-    (DEFAULT_TENANT_ID, {"scope": f"{GRAPH_DEFAULT} openid"}, 400, "invalid_scope", 1002012),
+    (DEFAULT_TENANT_ID, {"scope": f"{GRAPH_SCOPE} openid"}, 400, "invalid_scope", 1002012),
     (DEFAULT_TENANT_ID, {"scope": "https://vault.azure.net/.default"}, 400, "invalid_resource", 500011),
 ]
 

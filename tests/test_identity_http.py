@@ -30,6 +30,7 @@ from mockgraph.core.config import (
 from mockgraph.core.errors import WWW_AUTHENTICATE
 from mockgraph.core.principal import AuthMode
 from mockgraph.identity import BadToken, mint_token
+from tests.support import assert_graph_error, client_credentials_form, connector_body, password_form
 
 TENANT_B = "b0b0b0b0-0000-4000-8000-000000000002"
 APP_B = AppRegistration(
@@ -39,15 +40,7 @@ APP_B = AppRegistration(
     application_permissions=(READ_WRITE_ALL,),
 )
 COLLECTION = "/beta/identity/apiConnectors"
-CONNECTOR = {
-    "displayName": "Test API",
-    "targetUrl": "https://api.example.com/endpoint",
-    "authenticationConfiguration": {
-        "@odata.type": "#microsoft.graph.basicAuthentication",
-        "username": "u",
-        "password": "p",
-    },
-}
+CONNECTOR = connector_body(target_url="https://api.example.com/endpoint")
 INSUFFICIENT = "Insufficient privileges to complete the operation."
 VALIDATION = "Access token validation failure."
 
@@ -75,56 +68,56 @@ def auth(token: str | None) -> dict[str, str]:
     return {} if token is None else {"Authorization": f"Bearer {token}"}
 
 
-def graph_error(response: Any) -> tuple[int, str, str]:
-    body = response.json
-    assert set(body) == {"error"}, "the body stays Graph's envelope"
-    return response.status_code, body["error"]["code"], body["error"]["message"]
-
-
-# (name, token factory, request, expected per mode: (status, code, message) or status only)
+# (name, token factory, request, expected per mode: (status, code, message prefix) or status only)
 Row = tuple[str, Any, tuple[str, str], dict[AuthMode, Any]]
 OK_GET = 200
+
+
+def refused_unless_off(status: int, code: str, message: str) -> dict[AuthMode, Any]:
+    """Permissive mode too refuses a request with no readable token; only ``off`` lets it through."""
+    return {
+        AuthMode.ENFORCE: (status, code, message),
+        AuthMode.PERMISSIVE: (status, code, message),
+        AuthMode.OFF: OK_GET,
+    }
+
+
+def refused_when_enforced(
+    status: int, code: str, message: str, otherwise: int = OK_GET
+) -> dict[AuthMode, Any]:
+    """Only ``enforce`` refuses; permissive and off answer ``otherwise``."""
+    return {
+        AuthMode.ENFORCE: (status, code, message),
+        AuthMode.PERMISSIVE: otherwise,
+        AuthMode.OFF: otherwise,
+    }
+
+
 ROWS: list[Row] = [
     (
         "no token",
         lambda: None,
         ("GET", COLLECTION),
-        {
-            AuthMode.ENFORCE: (401, "InvalidAuthenticationToken", "Access token is empty."),
-            AuthMode.PERMISSIVE: (401, "InvalidAuthenticationToken", "Access token is empty."),
-            AuthMode.OFF: OK_GET,
-        },
+        refused_unless_off(401, "InvalidAuthenticationToken", "Access token is empty."),
     ),
     (
         "not a jwt",
         lambda: "opaque",
         ("GET", COLLECTION),
-        {
-            AuthMode.ENFORCE: (401, "InvalidAuthenticationToken", "IDX14100"),
-            AuthMode.PERMISSIVE: (401, "InvalidAuthenticationToken", "IDX14100"),
-            AuthMode.OFF: OK_GET,
-        },
+        refused_unless_off(401, "InvalidAuthenticationToken", "IDX14100"),
     ),
     (
         "undecodable",
         lambda: "x.y.z",
         ("GET", COLLECTION),
-        {
-            AuthMode.ENFORCE: (401, "InvalidAuthenticationToken", "CompactToken parsing failed"),
-            AuthMode.PERMISSIVE: (401, "InvalidAuthenticationToken", "CompactToken parsing failed"),
-            AuthMode.OFF: OK_GET,
-        },
+        refused_unless_off(401, "InvalidAuthenticationToken", "CompactToken parsing failed"),
     ),
     *[
         (
             f"bad token: {kind}",
             lambda kind=kind: mint_token(bad=kind),
             ("GET", COLLECTION),
-            {
-                AuthMode.ENFORCE: (401, "InvalidAuthenticationToken", message),
-                AuthMode.PERMISSIVE: OK_GET,
-                AuthMode.OFF: OK_GET,
-            },
+            refused_when_enforced(401, "InvalidAuthenticationToken", message),
         )
         for kind, message in [
             (BadToken.EXPIRED, "Lifetime validation failed, the token is expired."),
@@ -141,41 +134,30 @@ ROWS: list[Row] = [
         "personal account",
         lambda: mint_token(bad=BadToken.PERSONAL_ACCOUNT),
         ("GET", COLLECTION),
-        {
-            AuthMode.ENFORCE: (403, "Authorization_RequestDenied", INSUFFICIENT),
-            AuthMode.PERMISSIVE: OK_GET,
-            AuthMode.OFF: OK_GET,
-        },
+        refused_when_enforced(403, "Authorization_RequestDenied", INSUFFICIENT),
     ),
     (
         "app without permission",
         lambda: mint_token(roles=["User.Read.All"]),
         ("GET", COLLECTION),
-        {
-            AuthMode.ENFORCE: (
-                403,
-                "AADB2C",
-                "The application does not have any of the required application permissions "
-                "(APIConnectors.Read.All, APIConnectors.ReadWrite.All) to access the resource.",
-            ),
-            AuthMode.PERMISSIVE: OK_GET,
-            AuthMode.OFF: OK_GET,
-        },
+        refused_when_enforced(
+            403,
+            "AADB2C",
+            "The application does not have any of the required application permissions "
+            "(APIConnectors.Read.All, APIConnectors.ReadWrite.All) to access the resource.",
+        ),
     ),
     (
         "app with read permission writes",
         lambda: mint_token(roles=[READ_ALL]),
         ("DELETE", f"{COLLECTION}/does-not-exist"),
-        {
-            AuthMode.ENFORCE: (
-                403,
-                "AADB2C",
-                "The application does not have any of the required application permissions "
-                "(APIConnectors.ReadWrite.All) to access the resource.",
-            ),
-            AuthMode.PERMISSIVE: 404,
-            AuthMode.OFF: 404,
-        },
+        refused_when_enforced(
+            403,
+            "AADB2C",
+            "The application does not have any of the required application permissions "
+            "(APIConnectors.ReadWrite.All) to access the resource.",
+            otherwise=404,
+        ),
     ),
     (
         "app with read permission reads",
@@ -187,21 +169,13 @@ ROWS: list[Row] = [
         "user without scope",
         lambda: mint_token(kind="user", scp=["User.Read"]),
         ("GET", COLLECTION),
-        {
-            AuthMode.ENFORCE: (403, "Authorization_RequestDenied", INSUFFICIENT),
-            AuthMode.PERMISSIVE: OK_GET,
-            AuthMode.OFF: OK_GET,
-        },
+        refused_when_enforced(403, "Authorization_RequestDenied", INSUFFICIENT),
     ),
     (
         "user without role",
         lambda: mint_token(kind="user", wids=[]),
         ("GET", COLLECTION),
-        {
-            AuthMode.ENFORCE: (403, "Authorization_RequestDenied", INSUFFICIENT),
-            AuthMode.PERMISSIVE: OK_GET,
-            AuthMode.OFF: OK_GET,
-        },
+        refused_when_enforced(403, "Authorization_RequestDenied", INSUFFICIENT),
     ),
     (
         "user with scope and global administrator",
@@ -233,9 +207,8 @@ def test_decision_ladder(
     if isinstance(want, int):
         assert response.status_code == want, response.get_data(as_text=True)
         return
-    status, code, message = graph_error(response)
-    assert (status, code) == want[:2]
-    assert message.startswith(want[2])
+    status, code, message = want
+    assert assert_graph_error(response, status, code)["message"].startswith(message)
     assert response.headers["x-mockgraph-reason"]
     if status == 401:
         assert response.headers["WWW-Authenticate"] == WWW_AUTHENTICATE
@@ -256,7 +229,9 @@ def test_expired_token_is_refused_even_after_it_was_accepted_once() -> None:
     assert client.get(COLLECTION, headers=auth(token)).status_code == 200
     clock[0] = 60 + 301
     response = client.get(COLLECTION, headers=auth(token))
-    assert graph_error(response)[2] == "Lifetime validation failed, the token is expired."
+    assert_graph_error(
+        response, 401, "InvalidAuthenticationToken", "Lifetime validation failed, the token is expired."
+    )
 
 
 # Tokens from the emulator's own token endpoint ------------------------------------------------------
@@ -264,25 +239,11 @@ def test_expired_token_is_refused_even_after_it_was_accepted_once() -> None:
 
 def test_token_endpoint_tokens_work_against_graph_in_enforce() -> None:
     client = make_app(AuthMode.ENFORCE).test_client()
-    form = {
-        "grant_type": "client_credentials",
-        "client_id": DEFAULT_CLIENT_ID,
-        "client_secret": DEFAULT_CLIENT_SECRET,
-        "scope": "https://graph.microsoft.com/.default",
-    }
-    app_token = (client.post(f"/{DEFAULT_TENANT_ID}/oauth2/v2.0/token", data=form).json or {})["access_token"]
+    token_url = f"/{DEFAULT_TENANT_ID}/oauth2/v2.0/token"
+    app_token = (client.post(token_url, data=client_credentials_form()).json or {})["access_token"]
     created = client.post(COLLECTION, json=CONNECTOR, headers=auth(app_token))
     assert created.status_code == 201, created.get_data(as_text=True)
-    form = {
-        "grant_type": "password",
-        "client_id": DEFAULT_CLIENT_ID,
-        "username": DEFAULT_USER_NAME,
-        "password": DEFAULT_USER_PASSWORD,
-        "scope": "https://graph.microsoft.com/.default",
-    }
-    user_token = (client.post(f"/{DEFAULT_TENANT_ID}/oauth2/v2.0/token", data=form).json or {})[
-        "access_token"
-    ]
+    user_token = (client.post(token_url, data=password_form()).json or {})["access_token"]
     listed = client.get(COLLECTION, headers=auth(user_token)).json or {}
     assert [c["id"] for c in listed["value"]] == [(created.json or {})["id"]]
 

@@ -236,7 +236,9 @@ def test_malformed_tokens_get_graphs_parse_messages(token: str, message: str) ->
     assert caught.value.message == message
 
 
-def test_each_token_is_verified_once(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture
+def decoded(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every token ``jwt.decode`` is given from now on, in order."""
     calls: list[str] = []
     real_decode = jwt.decode
 
@@ -245,29 +247,25 @@ def test_each_token_is_verified_once(monkeypatch: pytest.MonkeyPatch) -> None:
         return real_decode(token, *args, **kwargs)
 
     monkeypatch.setattr(jwt, "decode", counting_decode)
+    return calls
+
+
+def test_each_token_is_verified_once(decoded: list[str]) -> None:
     check = verifier()
     first, second = mint_token(), mint_token(kind="user")
     for _ in range(5):
         check.verify(first)
         check.verify(second)
-    assert calls == [first, second]
+    assert decoded == [first, second]
 
 
-def test_bad_verdicts_are_cached_too(monkeypatch: pytest.MonkeyPatch) -> None:
-    calls: list[str] = []
-    real_decode = jwt.decode
-
-    def counting_decode(token: str, *args: Any, **kwargs: Any) -> Any:
-        calls.append(token)
-        return real_decode(token, *args, **kwargs)
-
-    monkeypatch.setattr(jwt, "decode", counting_decode)
+def test_bad_verdicts_are_cached_too(decoded: list[str]) -> None:
     check = verifier()
     token = mint_token(bad=BadToken.TAMPERED_SIGNATURE)
     for _ in range(3):
         with pytest.raises(InvalidAuthenticationToken):
             check.verify(token)
-    assert len(calls) == 1
+    assert len(decoded) == 1
 
 
 def test_lifetime_is_rechecked_on_every_call_despite_the_cache() -> None:

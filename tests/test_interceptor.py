@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 import httpx
 import pytest
@@ -13,17 +12,10 @@ import responses
 from mockgraph import create_app
 from mockgraph.server.threaded import MockGraphServer
 from mockgraph.testing.interceptor import GraphMock
+from tests.support import assert_graph_error, client_credentials_form, connector_body
 
 GRAPH = "https://graph.microsoft.com"
-BODY: dict[str, Any] = {
-    "displayName": "Intercepted",
-    "targetUrl": "https://api.example.com/i",
-    "authenticationConfiguration": {
-        "@odata.type": "#microsoft.graph.basicAuthentication",
-        "username": "u",
-        "password": "p",
-    },
-}
+BODY = connector_body("Intercepted", "https://api.example.com/i")
 
 
 def test_requests_reach_the_app_with_graphs_urls_and_headers() -> None:
@@ -66,12 +58,7 @@ def test_the_login_host_answers_discovery_keys_and_tokens() -> None:
         keys = httpx.get(f"{login}/discovery/v2.0/keys").json()
         token = requests.post(
             discovery["token_endpoint"],
-            data={
-                "grant_type": "client_credentials",
-                "client_id": "anyone",
-                "client_secret": "anything",
-                "scope": "https://graph.microsoft.com/.default",
-            },
+            data=client_credentials_form("anyone", "anything"),
             timeout=5,
         )
         instance = requests.get(
@@ -95,9 +82,8 @@ def test_other_graph_urls_get_graphs_errors_and_are_unroutable() -> None:
         graph_on_login = requests.get(
             "https://login.microsoftonline.com/beta/identity/apiConnectors", timeout=5
         )
-    assert version.status_code == 400
-    assert version.json()["error"]["message"] == "Invalid version: v2.0"
-    assert segment.json()["error"]["message"] == "Resource not found for the segment 'users'."
+    assert_graph_error(version, 400, "BadRequest", "Invalid version: v2.0")
+    assert_graph_error(segment, 400, "BadRequest", "Resource not found for the segment 'users'.")
     assert token_on_graph.status_code == 400  # Graph has no token endpoint
     assert graph_on_login.status_code == 404
     assert len(graph.journal.unroutable()) == 4

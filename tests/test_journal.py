@@ -12,17 +12,10 @@ from mockgraph import create_app, make_pkcs12
 from mockgraph.testing.testkit import Tokens
 from mockgraph.web.journal import REDACTED, Journal, JournalEntry, json_differences, redact
 from mockgraph.web.state import state_of
+from tests.support import basic_auth, connector_body, pkcs12_auth
 
 CONNECTORS = "/beta/identity/apiConnectors"
-BASIC: dict[str, Any] = {
-    "displayName": "Journal API",
-    "targetUrl": "https://api.example.com/j",
-    "authenticationConfiguration": {
-        "@odata.type": "#microsoft.graph.basicAuthentication",
-        "username": "svc",
-        "password": "hunter2-basic",
-    },
-}
+BASIC = connector_body("Journal API", "https://api.example.com/j", basic_auth("svc", "hunter2-basic"))
 
 
 def entry(method: str = "GET", path: str = CONNECTORS, **fields: Any) -> JournalEntry:
@@ -54,14 +47,7 @@ def test_no_secret_reaches_the_export(
 ) -> None:
     token = mockgraph_tokens.mint()
     pfx = make_pkcs12(password="pfx-secret-pw")
-    body = {
-        **BASIC,
-        "authenticationConfiguration": {
-            "@odata.type": "#microsoft.graph.pkcs12Certificate",
-            "pkcs12Value": pfx.base64,
-            "password": "pfx-secret-pw",
-        },
-    }
+    body = {**BASIC, "authenticationConfiguration": pkcs12_auth(pfx)}
     mockgraph_client.post(CONNECTORS, json=BASIC, headers={"Authorization": f"Bearer {token}"})
     mockgraph_client.post(CONNECTORS, json=body, headers={"Authorization": f"Bearer {token}"})
     mockgraph_client.post(

@@ -10,17 +10,10 @@ from mockgraph.pytest_plugin import MockGraphSettings
 from mockgraph.server.threaded import MockGraphServer
 from mockgraph.testing.interceptor import GraphMock
 from mockgraph.testing.testkit import Connectors, Tokens
+from tests.support import assert_graph_error, connector_body
 
 TENANT = "7e6d5c4b-3a29-4180-9f6e-5d4c3b2a1908"
-BODY = {
-    "displayName": "Seeded by marker",
-    "targetUrl": "https://api.example.com/m",
-    "authenticationConfiguration": {
-        "@odata.type": "#microsoft.graph.basicAuthentication",
-        "username": "u",
-        "password": "p",
-    },
-}
+BODY = connector_body("Seeded by marker", "https://api.example.com/m")
 
 pytestmark = pytest.mark.mockgraph(tenant=TENANT)
 
@@ -39,8 +32,7 @@ def test_config_fields_pass_through(
     response = mockgraph_client.post(
         "/beta/identity/apiConnectors", json=BODY, headers=mockgraph_tokens.headers()
     )
-    assert response.status_code == 400
-    assert response.get_json()["error"]["code"] == "QuotaExceeded"
+    assert_graph_error(response, 400, "QuotaExceeded")
 
 
 @pytest.mark.mockgraph(auth_mode="enforce")

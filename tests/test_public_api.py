@@ -10,7 +10,7 @@ import pytest
 import mockgraph
 from mockgraph import create_app
 from mockgraph.web.state import state_of
-from tests.conftest import BASIC_BODY
+from tests.support import BASIC_BODY
 
 
 def test_all_matches_public_names() -> None:

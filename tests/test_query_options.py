@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from flask.testing import FlaskClient
 
-from tests.test_graph_errors import assert_graph_error
+from tests.support import assert_graph_error
 
 NAMES = ["Bravo", "alpha", "Charlie", "delta", "Echo"]
 

@@ -19,16 +19,12 @@ from mockgraph.resources.connectors.model import COLLECTION
 from mockgraph.storage.sqlite import SqliteStore
 from mockgraph.testing.testkit import Tokens
 from mockgraph.web.state import state_of
-from tests._reliability import COLLECTION_PATH, graph_error_problem, live_server
 from tests._serve_process import ServeProcess
+from tests.support import COLLECTION_PATH, basic_auth, connector_body, graph_error_problem, live_server
 
 THREADS = 8
 ROUNDS = 24
 SHARED = 3
-
-
-def basic(username: str, password: str) -> dict[str, str]:
-    return {"@odata.type": "#microsoft.graph.basicAuthentication", "username": username, "password": password}
 
 
 @dataclass
@@ -110,11 +106,7 @@ class Worker:
             f"https://api.example.com/{self.index}/{n}",
             f"pw-{self.index}-{n}",
         )
-        body = {
-            "displayName": name,
-            "targetUrl": url,
-            "authenticationConfiguration": basic(f"u{n}", password),
-        }
+        body = connector_body(name, url, basic_auth(f"u{n}", password))
         created = self.call("POST", COLLECTION_PATH, body, expect=201)
         if created is not None:
             self.created.append(created["id"])
@@ -127,7 +119,7 @@ class Worker:
         if self.random.random() < 0.4:
             body["targetUrl"] = f"https://api.example.com/{self.index}/patched/{n}"
         if not body or self.random.random() < 0.3:
-            body["authenticationConfiguration"] = basic(f"pu{n}", f"patched-pw-{self.index}-{n}")
+            body["authenticationConfiguration"] = basic_auth(f"pu{n}", f"patched-pw-{self.index}-{n}")
         if self.call("PATCH", f"{COLLECTION_PATH}/{object_id}", body, expect=204) is None:
             return
         model = self.owned[object_id]
@@ -205,11 +197,11 @@ def exercise(base: str, headers: dict[str, str]) -> tuple[list[Worker], dict[str
     setup.headers.update(headers)
     shared: dict[str, Expected] = {}
     for index in range(SHARED):
-        body = {
-            "displayName": f"shared-{index}",
-            "targetUrl": f"https://api.example.com/shared/{index}",
-            "authenticationConfiguration": basic("shared", f"shared-pw-{index}"),
-        }
+        body = connector_body(
+            f"shared-{index}",
+            f"https://api.example.com/shared/{index}",
+            basic_auth("shared", f"shared-pw-{index}"),
+        )
         created = setup.post(base + COLLECTION_PATH, json=body, timeout=30).json()
         shared[created["id"]] = Expected(
             body["displayName"], body["targetUrl"], ("shared", f"shared-pw-{index}")
@@ -273,12 +265,7 @@ def test_concurrent_creates_never_pass_the_connector_limit(limit: int, state_pat
         session.headers.update(headers)
         start.wait(timeout=30)
         for n in range(5):
-            body = {
-                "displayName": f"c{index}-{n}",
-                "targetUrl": "https://api.example.com",
-                "authenticationConfiguration": basic("u", "p"),
-            }
-            response = session.post(base + COLLECTION_PATH, json=body, timeout=30)
+            response = session.post(base + COLLECTION_PATH, json=connector_body(f"c{index}-{n}"), timeout=30)
             with lock:
                 statuses.append(response.status_code)
                 bodies.append(

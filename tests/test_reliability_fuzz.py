@@ -26,7 +26,7 @@ from mockgraph.strategies import (
 from mockgraph.testing.interceptor import call_app
 from mockgraph.testing.testkit import Connectors, Tokens
 from mockgraph.web.state import state_of
-from tests._reliability import graph_error_problem
+from tests.support import connector_body, graph_error_problem
 
 LIMIT = (
     64 * 1024
@@ -109,18 +109,7 @@ json_values = st.recursive(
 def fuzz_app() -> tuple[Flask, list[str], str]:
     app = create_app({"max_body_bytes": LIMIT})
     seeded = Connectors(app).seed_many(
-        [
-            {
-                "displayName": f"Seed {n}",
-                "targetUrl": "https://api.example.com",
-                "authenticationConfiguration": {
-                    "@odata.type": "#microsoft.graph.basicAuthentication",
-                    "username": "u",
-                    "password": "p",
-                },
-            }
-            for n in range(3)
-        ]
+        [connector_body(f"Seed {n}", "https://api.example.com") for n in range(3)]
     )
     return app, [c["id"] for c in seeded], Tokens(app).mint()
 

@@ -17,21 +17,9 @@ from mockgraph.core.config import DEFAULT_MAX_BODY_BYTES, DEFAULT_TENANT_ID
 from mockgraph.resources.connectors.model import COLLECTION
 from mockgraph.testing.testkit import Tokens
 from mockgraph.web.state import state_of
-from tests._reliability import COLLECTION_PATH, graph_error_problem, live_server
+from tests.support import COLLECTION_PATH, assert_graph_error, basic_auth, connector_body, live_server
 
 LIMIT = DEFAULT_MAX_BODY_BYTES
-
-
-def body(name: str = "Limited API", password: str = "p") -> dict[str, Any]:
-    return {
-        "displayName": name,
-        "targetUrl": "https://api.example.com",
-        "authenticationConfiguration": {
-            "@odata.type": "#microsoft.graph.basicAuthentication",
-            "username": "u",
-            "password": password,
-        },
-    }
 
 
 def padded(document: dict[str, Any], size: int) -> bytes:
@@ -52,41 +40,35 @@ def live(app: Flask) -> Iterator[tuple[str, dict[str, str]]]:
         yield base + COLLECTION_PATH, {**Tokens(app).headers(), "Content-Type": "application/json"}
 
 
-def assert_graph_refusal(response: requests.Response, status: int, code: str) -> None:
-    assert response.status_code == status, response.text[:300]
-    assert graph_error_problem(status, response.headers.get("Content-Type", ""), response.content) is None
-    assert response.json()["error"]["code"] == code
-
-
 def stored(app: Flask) -> int:
     return state_of(app).store.count(DEFAULT_TENANT_ID, COLLECTION)
 
 
 def test_a_body_over_the_limit_is_413_for_every_write(app: Flask, live: tuple[str, dict[str, str]]) -> None:
     url, headers = live
-    existing = requests.post(url, data=json.dumps(body()), headers=headers, timeout=30).json()["id"]
+    existing = requests.post(url, data=json.dumps(connector_body()), headers=headers, timeout=30).json()["id"]
     before = state_of(app).store.dump()
-    oversized = padded(body("Too big"), LIMIT + 1)
+    oversized = padded(connector_body("Too big"), LIMIT + 1)
     for method, target in (
         ("POST", url),
         ("PATCH", f"{url}/{existing}"),
         ("POST", f"{url}/{existing}/uploadClientCertificate"),
     ):
         response = requests.request(method, target, data=oversized, headers=headers, timeout=60)
-        assert_graph_refusal(response, 413, "RequestEntityTooLarge")
+        assert_graph_error(response, 413, "RequestEntityTooLarge")
     assert state_of(app).store.dump() == before
 
 
 def test_a_chunked_body_over_the_limit_is_413_too(app: Flask, live: tuple[str, dict[str, str]]) -> None:
     url, headers = live
-    oversized = padded(body("Chunked"), LIMIT + 1)
+    oversized = padded(connector_body("Chunked"), LIMIT + 1)
 
     def chunks() -> Iterator[bytes]:  # a generator makes requests send Transfer-Encoding: chunked
         for start in range(0, len(oversized), 256 * 1024):
             yield oversized[start : start + 256 * 1024]
 
     response = requests.post(url, data=chunks(), headers=headers, timeout=60)
-    assert_graph_refusal(response, 413, "RequestEntityTooLarge")
+    assert_graph_error(response, 413, "RequestEntityTooLarge")
     assert stored(app) == 0
 
 
@@ -94,11 +76,14 @@ def test_a_body_of_exactly_the_limit_and_a_long_string_are_accepted(
     app: Flask, live: tuple[str, dict[str, str]]
 ) -> None:
     url, headers = live
-    response = requests.post(url, data=padded(body("Exactly"), LIMIT), headers=headers, timeout=60)
+    response = requests.post(url, data=padded(connector_body("Exactly"), LIMIT), headers=headers, timeout=60)
     assert response.status_code == 201, response.text[:300]
     long_name = "n" * (LIMIT // 2)
     response = requests.post(
-        url, data=json.dumps(body(long_name, password="p" * 100_000)), headers=headers, timeout=60
+        url,
+        data=json.dumps(connector_body(long_name, auth=basic_auth(password="p" * 100_000))),
+        headers=headers,
+        timeout=60,
     )
     assert response.status_code == 201, response.text[:300]
     assert response.json()["displayName"] == long_name
@@ -110,20 +95,18 @@ def test_the_connector_limit_is_graphs_400_and_frees_up_on_delete(app: Flask) ->
     headers = Tokens(app).headers()
     ids = []
     for n in range(20):
-        response = client.post(COLLECTION_PATH, json=body(f"API {n}"), headers=headers)
+        response = client.post(COLLECTION_PATH, json=connector_body(f"API {n}"), headers=headers)
         assert response.status_code == 201
         ids.append(response.get_json()["id"])
     before = state_of(app).store.dump()
     for version in ("beta", "v1.0"):
         refused = client.post(
-            f"/{version}/identity/apiConnectors", json=body("one too many"), headers=headers
+            f"/{version}/identity/apiConnectors", json=connector_body("one too many"), headers=headers
         )
-        assert refused.status_code == 400
-        assert graph_error_problem(400, refused.headers["Content-Type"], refused.data) is None
-        assert refused.get_json()["error"]["code"] == "QuotaExceeded"
+        assert_graph_error(refused, 400, "QuotaExceeded")
     assert state_of(app).store.dump() == before
     assert client.delete(f"{COLLECTION_PATH}/{ids[0]}", headers=headers).status_code == 204
-    assert client.post(COLLECTION_PATH, json=body("room again"), headers=headers).status_code == 201
+    assert client.post(COLLECTION_PATH, json=connector_body("room again"), headers=headers).status_code == 201
     assert stored(app) == 20
 
 
@@ -131,15 +114,14 @@ def test_the_connector_limit_is_graphs_400_and_frees_up_on_delete(app: Flask) ->
 def test_top_outside_1_to_999_is_graphs_400(app: Flask, top: str) -> None:
     client = app.test_client()
     response = client.get(COLLECTION_PATH, query_string={"$top": top}, headers=Tokens(app).headers())
-    assert response.status_code == 400, response.get_data(as_text=True)
-    assert graph_error_problem(400, response.headers["Content-Type"], response.data) is None
+    assert_graph_error(response, 400, None)
 
 
 def test_top_pages_through_a_full_tenant(app: Flask) -> None:
     client = app.test_client()
     headers = Tokens(app).headers()
     created = {
-        client.post(COLLECTION_PATH, json=body(f"API {n}"), headers=headers).get_json()["id"]
+        client.post(COLLECTION_PATH, json=connector_body(f"API {n}"), headers=headers).get_json()["id"]
         for n in range(20)
     }
     assert len(client.get(f"{COLLECTION_PATH}?$top=999", headers=headers).get_json()["value"]) == 20

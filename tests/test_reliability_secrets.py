@@ -26,7 +26,7 @@ from mockgraph.core.config import (
 )
 from mockgraph.server import request_log
 from mockgraph.web.hooks import journal_of
-from tests._reliability import COLLECTION_PATH, live_server
+from tests.support import COLLECTION_PATH, basic_auth, connector_body, live_server
 
 CLIENT_ID = "5ec7e700-0000-4000-8000-00000000a001"
 USER_NAME = "secret.keeper@mockgraph.onmicrosoft.com"
@@ -186,25 +186,16 @@ def run_scenario(base: str, secrets: Secrets, seen: Seen) -> None:
         assert response.status_code == status, (label, response.status_code, response.text[:300])
         return seen.response(label, response)
 
-    basic = {
-        "displayName": "Basic API",
-        "targetUrl": "https://api.example.com/basic",
-        "authenticationConfiguration": {
-            "@odata.type": "#microsoft.graph.basicAuthentication",
-            "username": "api-user",
-            "password": secrets.basic_password,
-        },
-    }
+    basic = connector_body(
+        "Basic API", "https://api.example.com/basic", basic_auth("api-user", secrets.basic_password)
+    )
     first = call(app_session, "create basic", "POST", graph, basic, 201)["id"]
-    pfx = {
-        "displayName": "Certificate API",
-        "targetUrl": "https://api.example.com/pfx",
-        "authenticationConfiguration": {
-            "@odata.type": "#microsoft.graph.pkcs12Certificate",
-            "pkcs12Value": secrets.pfx_blob,
-            "password": secrets.pfx_password,
-        },
+    pfx_auth = {
+        "@odata.type": "#microsoft.graph.pkcs12Certificate",
+        "pkcs12Value": secrets.pfx_blob,
+        "password": secrets.pfx_password,
     }
+    pfx = connector_body("Certificate API", "https://api.example.com/pfx", pfx_auth)
     second = call(user_session, "create pfx (user)", "POST", graph, pfx, 201)["id"]
     for session in (app_session, user_session):
         call(session, "get", "GET", f"{graph}/{first}")
@@ -217,23 +208,14 @@ def run_scenario(base: str, secrets: Secrets, seen: Seen) -> None:
             f"{graph}?$select=authenticationConfiguration,displayName&$count=true",
         )
         call(session, "count", "GET", f"{graph}/$count")
-    patch = {
-        "authenticationConfiguration": {
-            **basic["authenticationConfiguration"],
-            "password": secrets.patched_password,
-        }
-    }
+    patch = {"authenticationConfiguration": basic_auth("api-user", secrets.patched_password)}
     call(app_session, "patch password", "PATCH", f"{graph}/{first}", patch, 204)
     upload = {"pkcs12Value": secrets.uploaded_pfx_blob, "password": secrets.uploaded_pfx_password}
     call(app_session, "upload", "POST", f"{graph}/{first}/uploadClientCertificate", upload)
     # Refusals that carry secrets: the error must not echo them.
     bad_patch = {
-        "authenticationConfiguration": {
-            "@odata.type": "#microsoft.graph.basicAuthentication",
-            "username": "u",
-            "password": secrets.refused_password,
-            "unexpected": True,  # refused for this property; the password is in the body all the same
-        }
+        # refused for the unexpected property; the password is in the body all the same
+        "authenticationConfiguration": {**basic_auth(password=secrets.refused_password), "unexpected": True}
     }
     call(app_session, "refused patch", "PATCH", f"{graph}/{first}", bad_patch, 400)
     wrong_password = {"pkcs12Value": secrets.pfx_blob, "password": secrets.refused_password}

@@ -31,6 +31,7 @@ from mockgraph import strategies as mgst
 from mockgraph.admin.openapi import OPENAPI_PATH, build_openapi
 from mockgraph.identity import mint_token
 from mockgraph.server.threaded import MockGraphServer
+from tests.support import connector_body
 
 AUTH = {"Authorization": f"Bearer {mint_token()}"}
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
@@ -73,16 +74,12 @@ def server() -> Iterator[MockGraphServer]:
 
 
 def fresh_connector(base: str) -> str:
-    body = {
-        "displayName": "fuzz",
-        "targetUrl": "https://fuzz.example/",
-        "authenticationConfiguration": {
-            "@odata.type": "#microsoft.graph.basicAuthentication",
-            "username": "u",
-            "password": "p",
-        },
-    }
-    created = requests.post(f"{base}/identity/apiConnectors", json=body, headers=AUTH, timeout=10)
+    created = requests.post(
+        f"{base}/identity/apiConnectors",
+        json=connector_body("fuzz", "https://fuzz.example/"),
+        headers=AUTH,
+        timeout=10,
+    )
     assert created.status_code == 201
     return str(created.json()["id"])
 

@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests._serve_process import ServeProcess, run_serve
-from tests.test_server_process import connector_body
+from tests._serve_process import ServeProcess, run_serve, server_connector
 
 
 def _config(tmp_path: Path, text: str) -> str:
@@ -100,6 +99,6 @@ def test_toml_then_env_then_flags(tmp_path: Path) -> None:
         assert "auth off" in process.banner[0]  # the flag beats both
         url = f"{process.url}/beta/identity/apiConnectors"
         session = process.session()
-        statuses = [session.post(url, json=connector_body(), timeout=10).status_code for _ in range(4)]
+        statuses = [session.post(url, json=server_connector(), timeout=10).status_code for _ in range(4)]
         assert statuses == [201, 201, 201, 400]  # connector_limit = 3 from the file
         assert process.stop() == 0

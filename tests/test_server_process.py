@@ -12,24 +12,12 @@ import pytest
 
 from mockgraph import make_pkcs12
 from mockgraph.core.config import DEFAULT_CLIENT_SECRET, DEFAULT_TENANT_ID
-from tests._serve_process import ServeProcess, run_cli
+from tests._serve_process import BASIC_PASSWORD, ServeProcess, run_cli, server_connector
+from tests.support import assert_graph_error
 
-BASIC_PASSWORD = "basic-pw-7f3a9c1e"
 PFX_PASSWORD = "pfx-pw-4b8d2e6f"
 SEEDED_SECRET = "seeded-app-secret-9e1c5a7b"
 SEEDED_APP = "5eed0000-0000-4000-8000-0000000000a2"
-
-
-def connector_body(name: str = "Server API") -> dict[str, object]:
-    return {
-        "displayName": name,
-        "targetUrl": "https://api.example.com/validate",
-        "authenticationConfiguration": {
-            "@odata.type": "#microsoft.graph.basicAuthentication",
-            "username": "caller",
-            "password": BASIC_PASSWORD,
-        },
-    }
 
 
 @pytest.fixture(params=["http", "https"])
@@ -44,7 +32,7 @@ def test_every_graph_operation(server: ServeProcess) -> None:
     session = server.session()
     session.headers["Authorization"] = f"Bearer {server.token()}"
     base = f"{server.url}/beta/identity/apiConnectors"
-    created = session.post(base, json=connector_body(), timeout=10)
+    created = session.post(base, json=server_connector(), timeout=10)
     assert created.status_code == 201, created.text
     connector = created.json()
     assert connector["authenticationConfiguration"]["password"] == "******"
@@ -67,8 +55,7 @@ def test_every_graph_operation(server: ServeProcess) -> None:
     assert certificates[0]["thumbprint"] == pfx.facts.thumbprint
     assert session.delete(item, timeout=10).status_code == 204
     missing = session.get(item, timeout=10)
-    assert missing.status_code == 404
-    assert missing.json()["error"]["code"] == "Request_ResourceNotFound"
+    assert_graph_error(missing, 404, "Request_ResourceNotFound")
     assert session.get(base, headers={"Authorization": ""}, timeout=10).status_code == 401
     assert server.stop() == 0
 
@@ -76,7 +63,7 @@ def test_every_graph_operation(server: ServeProcess) -> None:
 def test_admin_api_over_the_wire(server: ServeProcess) -> None:
     health = server.admin("GET", "health")
     assert (health.status_code, health.json()["status"]) == (200, "healthy")
-    seeded = server.admin("POST", "seed", json={"connectors": [connector_body("Seeded")]})
+    seeded = server.admin("POST", "seed", json={"connectors": [server_connector("Seeded")]})
     assert seeded.json()["added"]["objects"] == 1
     redacted = server.admin("GET", "snapshot").json()
     [record] = redacted["data"][DEFAULT_TENANT_ID]["apiConnectors"]
@@ -110,7 +97,7 @@ def test_admin_commands_against_the_server(server: ServeProcess, tmp_path: Path)
     assert health.returncode == 0, health.stderr
     assert json.loads(health.stdout)["status"] == "healthy"
     seed_file = tmp_path / "seed.json"
-    seed_file.write_text(json.dumps({"connectors": [connector_body("From CLI")]}))
+    seed_file.write_text(json.dumps({"connectors": [server_connector("From CLI")]}))
     assert json.loads(run_cli("seed", str(seed_file), *common).stdout)["added"]["objects"] == 1
     out = tmp_path / "snapshot.json"
     assert run_cli("snapshot", "--secrets", "-o", str(out), *common).returncode == 0
@@ -179,7 +166,7 @@ def test_no_secret_in_the_logs_of_a_full_scenario(tmp_path: Path) -> None:
         session = process.session()
         session.headers["Authorization"] = f"Bearer {token}"
         base = f"{process.url}/beta/identity/apiConnectors"
-        connector = session.post(base, json=connector_body(), timeout=10).json()
+        connector = session.post(base, json=server_connector(), timeout=10).json()
         pfx = make_pkcs12(password=PFX_PASSWORD)
         session.post(
             f"{base}/{connector['id']}/uploadClientCertificate",

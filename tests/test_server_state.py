@@ -14,8 +14,7 @@ from typing import Any
 import requests
 
 from mockgraph.core.config import DEFAULT_TENANT_ID
-from tests._serve_process import ServeProcess
-from tests.test_server_process import connector_body
+from tests._serve_process import BASIC_PASSWORD, ServeProcess, server_connector
 
 SEEDED_APP = "5eed0000-0000-4000-8000-0000000000a3"
 SEEDED_SECRET = "restart-app-secret-3d7f"
@@ -45,7 +44,7 @@ def test_restart_with_state_keeps_everything(tmp_path: Path) -> None:
         session = authorised(first)
         created = [
             session.post(
-                f"{first.url}/beta/identity/apiConnectors", json=connector_body(f"c{i}"), timeout=10
+                f"{first.url}/beta/identity/apiConnectors", json=server_connector(f"c{i}"), timeout=10
             ).json()
             for i in range(3)
         ]
@@ -87,7 +86,7 @@ def test_restart_with_state_keeps_everything(tmp_path: Path) -> None:
 
 def test_seed_file_applies_only_to_an_empty_state(tmp_path: Path) -> None:
     seed = tmp_path / "seed.json"
-    seed.write_text(json.dumps({"connectors": [connector_body("from seed")]}))
+    seed.write_text(json.dumps({"connectors": [server_connector("from seed")]}))
     args = ("--state", str(tmp_path / "state.db"), "--seed", str(seed))
     for _ in range(2):
         with ServeProcess(tmp_path, *args) as process:
@@ -102,7 +101,9 @@ def _write_load(process: ServeProcess, acknowledged: list[str], stop: threading.
             return
         try:
             response = session.post(
-                f"{process.url}/beta/identity/apiConnectors", json=connector_body(f"load-{index}"), timeout=5
+                f"{process.url}/beta/identity/apiConnectors",
+                json=server_connector(f"load-{index}"),
+                timeout=5,
             )
         except requests.RequestException:
             return  # the server died mid-request: this write was never acknowledged
@@ -137,7 +138,7 @@ def test_kill_9_under_write_load_loses_no_acknowledged_write(tmp_path: Path) -> 
             assert connector["authenticationConfiguration"]["password"] == "******"
         stored = restarted.admin("GET", "snapshot", params={"secrets": "true"}).json()
         for record in stored["data"][DEFAULT_TENANT_ID]["apiConnectors"]:
-            assert record["authenticationConfiguration"]["password"] == "basic-pw-7f3a9c1e"
+            assert record["authenticationConfiguration"]["password"] == BASIC_PASSWORD
         assert restarted.stop() == 0
 
 
@@ -146,7 +147,7 @@ def test_two_workers_on_one_state_file_agree(tmp_path: Path) -> None:
         session = authorised(process)
         created = {
             session.post(
-                f"{process.url}/beta/identity/apiConnectors", json=connector_body(f"w{i}"), timeout=10
+                f"{process.url}/beta/identity/apiConnectors", json=server_connector(f"w{i}"), timeout=10
             ).json()["id"]
             for i in range(8)
         }
@@ -172,7 +173,9 @@ def test_two_servers_on_one_state_file_share_the_connector_limit(tmp_path: Path)
             session = authorised(process, token)
             for index in range(5):
                 response = session.post(
-                    f"{process.url}/beta/identity/apiConnectors", json=connector_body(f"x{index}"), timeout=10
+                    f"{process.url}/beta/identity/apiConnectors",
+                    json=server_connector(f"x{index}"),
+                    timeout=10,
                 )
                 statuses.append(response.status_code)
 

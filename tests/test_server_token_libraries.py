@@ -10,7 +10,8 @@ import pytest
 from azure.identity import ClientSecretCredential
 
 from mockgraph.core.config import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT_ID
-from tests._serve_process import GRAPH_SCOPE, ServeProcess
+from tests._serve_process import ServeProcess
+from tests.support import GRAPH_SCOPE, connector_body
 
 
 @pytest.fixture(scope="module")
@@ -97,19 +98,7 @@ def test_msgraph_beta_sdk_over_https(https_server: ServeProcess) -> None:
     seeded = https_server.admin(
         "POST",
         "seed",
-        json={
-            "connectors": [
-                {
-                    "displayName": "SDK over https",
-                    "targetUrl": "https://api.example.com/x",
-                    "authenticationConfiguration": {
-                        "@odata.type": "#microsoft.graph.basicAuthentication",
-                        "username": "u",
-                        "password": "p",
-                    },
-                }
-            ]
-        },
+        json={"connectors": [connector_body("SDK over https", "https://api.example.com/x")]},
     )
     assert seeded.status_code == 200
 

@@ -19,6 +19,7 @@ from mockgraph.signup import (
     call_step,
     try_connector,
 )
+from tests.support import connector_body, stored_certificate_auth
 
 USER = SignUpUser(email="john@fabrikam.com", entered={"postalCode": "ABC"})
 
@@ -95,20 +96,7 @@ def test_the_client_certificate_reaches_an_asgi_app_as_a_header() -> None:
     endpoint = Endpoint()
     connector = {
         "id": "c",
-        "displayName": "cert",
-        "targetUrl": "https://api.contoso.example/validate",
-        "authenticationConfiguration": {
-            "@odata.type": "#microsoft.graph.clientCertificateAuthentication",
-            "certificates": [
-                {
-                    "thumbprint": generated.facts.thumbprint,
-                    "notBefore": generated.facts.not_before,
-                    "notAfter": generated.facts.not_after,
-                    "pkcs12Value": generated.base64,
-                    "password": "pw",
-                }
-            ],
-        },
+        **connector_body("cert", "https://api.contoso.example/validate", stored_certificate_auth(generated)),
     }
     user = SignUpUser(email="a@b.c", entered={"postalCode": "12345"})
     outcome = call_step(

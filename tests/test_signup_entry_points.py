@@ -11,6 +11,7 @@ from flask import Flask, request
 
 from mockgraph import create_app
 from mockgraph.cli.main import main
+from tests.support import assert_graph_error, basic_auth, connector_body
 
 USER = {
     "email": "john@fabrikam.com",
@@ -45,15 +46,7 @@ def emulator_with_flow(target: str) -> Flask:
     client = emulator.test_client()
     connector = client.post(
         "/beta/identity/apiConnectors",
-        json={
-            "displayName": "validate",
-            "targetUrl": target,
-            "authenticationConfiguration": {
-                "@odata.type": "#microsoft.graph.basicAuthentication",
-                "username": "u",
-                "password": "never-shown",
-            },
-        },
+        json=connector_body("validate", target, basic_auth(password="never-shown")),
     ).get_json()["id"]
     client.post(
         "/beta/identity/b2cUserFlows",
@@ -113,8 +106,7 @@ def test_admin_api_simulates_one_step_and_a_whole_sign_up() -> None:
 def test_admin_api_refusals_are_graph_shaped(body: dict[str, Any], status: int, code: str) -> None:
     client = emulator_with_flow("http://127.0.0.1:9/unused").test_client()
     response = client.post("/_mockgraph/simulate", json=body)
-    assert response.status_code == status
-    assert response.get_json()["error"]["code"] == code
+    assert_graph_error(response, status, code)
 
 
 def test_cli_calls_an_endpoint_directly(capsys: pytest.CaptureFixture[str]) -> None:

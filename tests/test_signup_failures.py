@@ -23,6 +23,7 @@ from mockgraph.signup import (
     call_step,
     try_connector,
 )
+from tests.support import connector_body, stored_certificate_auth
 
 USER = SignUpUser(email="john@fabrikam.com", entered={"postalCode": "12345"})
 BAD_REQUEST = "The claims exchange 'PreUserWriteRestful' specified in step '1' returned HTTP error response with Code 'BadRequest' and Reason 'Bad Request'."
@@ -267,20 +268,7 @@ def test_certificate_connector_without_a_valid_certificate() -> None:
     )
     connector = {
         "id": "c1",
-        "displayName": "Expired API",
-        "targetUrl": "https://127.0.0.1:1/api",
-        "authenticationConfiguration": {
-            "@odata.type": "#microsoft.graph.clientCertificateAuthentication",
-            "certificates": [
-                {
-                    "thumbprint": expired.facts.thumbprint,
-                    "notBefore": expired.facts.not_before,
-                    "notAfter": expired.facts.not_after,
-                    "pkcs12Value": expired.base64,
-                    "password": "pw",
-                }
-            ],
-        },
+        **connector_body("Expired API", "https://127.0.0.1:1/api", stored_certificate_auth(expired)),
     }
     outcome = call_step(
         connector, Step.POST_ATTRIBUTE_COLLECTION, USER, FlowSettings(), transport=HttpTransport()
@@ -310,20 +298,7 @@ def test_wsgi_transport_hands_the_client_certificate_to_the_app() -> None:
 
     connector = {
         "id": "c2",
-        "displayName": "Cert API",
-        "targetUrl": "https://contoso.example/api",
-        "authenticationConfiguration": {
-            "@odata.type": "#microsoft.graph.clientCertificateAuthentication",
-            "certificates": [
-                {
-                    "thumbprint": generated.facts.thumbprint,
-                    "notBefore": generated.facts.not_before,
-                    "notAfter": generated.facts.not_after,
-                    "pkcs12Value": generated.base64,
-                    "password": "pw",
-                }
-            ],
-        },
+        **connector_body("Cert API", "https://contoso.example/api", stored_certificate_auth(generated)),
     }
     transport = WsgiTransport(app, certificate_header="X-ARR-ClientCert")
     outcome = call_step(connector, Step.POST_ATTRIBUTE_COLLECTION, USER, FlowSettings(), transport=transport)

@@ -23,6 +23,7 @@ from mockgraph.signup import (
     Step,
     WsgiTransport,
 )
+from tests.support import basic_auth, connector_body
 
 BETA = "/beta/identity"
 USER = SignUpUser(
@@ -36,16 +37,9 @@ USER = SignUpUser(
 def basic_connector(
     client: FlaskClient, url: str, username: str = "api-user", password: str = "s3cret"
 ) -> str:
-    body = {
-        "displayName": "Sign-up API",
-        "targetUrl": url,
-        "authenticationConfiguration": {
-            "@odata.type": "#microsoft.graph.basicAuthentication",
-            "username": username,
-            "password": password,
-        },
-    }
-    response = client.post(f"{BETA}/apiConnectors", json=body)
+    response = client.post(
+        f"{BETA}/apiConnectors", json=connector_body("Sign-up API", url, basic_auth(username, password))
+    )
     assert response.status_code == 201
     connector_id: str = response.get_json()["id"]
     return connector_id

@@ -9,7 +9,7 @@ from mockgraph.admin.snapshot import InvalidSeed, apply_seed, export_state
 from mockgraph.core.config import DEFAULT_TENANT_ID
 from mockgraph.web.journal import REDACTED
 from mockgraph.web.state import state_of
-from tests.conftest import pkcs12_body
+from tests.support import connector_body, new_pkcs12_auth
 
 USER = {
     "username": "someone@mockgraph.onmicrosoft.com",
@@ -31,11 +31,7 @@ def _seed(app: object, document: object) -> object:
 
 def test_export_redacts_every_secret_kind_by_default() -> None:
     app = create_app()
-    body = {
-        "displayName": "cert",
-        "targetUrl": "https://api.example.com/x",
-        "authenticationConfiguration": pkcs12_body(password="pfx-pw-8a1b"),
-    }
+    body = connector_body("cert", "https://api.example.com/x", new_pkcs12_auth(password="pfx-pw-8a1b"))
     _seed(app, {"users": [USER], "connectors": [body]})
     state = state_of(app)
     document = export_state(state.config, state.store)
@@ -78,15 +74,7 @@ def test_unknown_properties_in_entries_are_refused() -> None:
 def test_a_seed_over_the_connector_limit_adds_nothing() -> None:
     app = create_app({"connector_limit": 3})
     store = state_of(app).store
-    body = {
-        "displayName": "seeded",
-        "targetUrl": "https://seeded.example/api",
-        "authenticationConfiguration": {
-            "@odata.type": "#microsoft.graph.basicAuthentication",
-            "username": "u",
-            "password": "p",
-        },
-    }
+    body = connector_body("seeded", "https://seeded.example/api")
     _seed(app, {"version": 1, "connectors": [body, body]})
     before = store.dump()
     with pytest.raises(InvalidSeed, match="limit is 3"):

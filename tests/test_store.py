@@ -1,17 +1,41 @@
-"""The in-memory store: per-tenant isolation, copies in and out, atomic updates, snapshots."""
+"""The Store protocol, once for every store: isolation, case-insensitive ids, copies in and out, atomic updates
+under threads, the limit, snapshots. What only the SQLite store does (a file, processes) is in test_sqlite_store."""
 
 from __future__ import annotations
 
+import itertools
 import threading
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
 from mockgraph.core.errors import QuotaExceeded
-from mockgraph.storage.store import MemoryStore
+from mockgraph.storage.sqlite import SqliteStore
+from mockgraph.storage.store import MemoryStore, Store
+
+MakeStore = Callable[[], Store]
 
 
-def test_tenants_and_collections_are_isolated() -> None:
-    store = MemoryStore()
+@pytest.fixture(params=["memory", "sqlite"])
+def make_store(request: pytest.FixtureRequest, tmp_path: Path) -> MakeStore:
+    """Makes empty stores of one kind; each SQLite store gets a file of its own."""
+    numbers = itertools.count()
+
+    def make() -> Store:
+        if request.param == "memory":
+            return MemoryStore()
+        return SqliteStore(tmp_path / f"store-{next(numbers)}.db")
+
+    return make
+
+
+@pytest.fixture
+def store(make_store: MakeStore) -> Store:
+    return make_store()
+
+
+def test_tenants_and_collections_are_isolated(store: Store) -> None:
     store.insert("t1", "apiConnectors", {"id": "A", "displayName": "one"})
     store.insert("t2", "apiConnectors", {"id": "B", "displayName": "two"})
     store.insert("t1", "b2xUserFlows", {"id": "C"})
@@ -22,8 +46,20 @@ def test_tenants_and_collections_are_isolated() -> None:
     assert store.get("t1", "apiConnectors", "a") is not None  # ids match case-insensitively
 
 
-def test_callers_cannot_mutate_stored_records() -> None:
-    store = MemoryStore()
+def test_each_operation_and_ids_that_match_case_insensitively(store: Store) -> None:
+    store.insert("t1", "apiConnectors", {"id": "A", "n": 1})
+    store.insert("t1", "apiConnectors", {"id": "B", "n": 2})
+    assert [r["id"] for r in store.list("t1", "apiConnectors")] == ["A", "B"]  # insertion order
+    assert store.get("t1", "apiConnectors", "a") == {"id": "A", "n": 1}
+    assert store.update("t1", "apiConnectors", "a", lambda r: {**r, "n": 5}) == {"id": "A", "n": 5}
+    assert store.get("t1", "apiConnectors", "A") == {"id": "A", "n": 5}
+    assert store.update("t1", "apiConnectors", "Z", lambda r: r) is None
+    assert store.delete("t1", "apiConnectors", "b")
+    assert not store.delete("t1", "apiConnectors", "B")
+    assert store.count("t1", "apiConnectors") == 1
+
+
+def test_callers_cannot_mutate_stored_records(store: Store) -> None:
     record = {"id": "A", "nested": {"value": 1}}
     returned = store.insert("t", "c", record)
     record["nested"]["value"] = 2
@@ -35,22 +71,22 @@ def test_callers_cannot_mutate_stored_records() -> None:
     assert store.list("t", "c")[0]["nested"]["value"] == 1
 
 
-def test_failed_update_writes_nothing() -> None:
-    store = MemoryStore()
+def test_failed_update_writes_nothing(store: Store) -> None:
     store.insert("t", "c", {"id": "A", "n": 1})
 
     def change(record: dict[str, int]) -> dict[str, int]:
-        record["n"] = 99
+        record["n"] = 99  # a change that mutates its argument and then fails must leave no trace
         raise ValueError("refused")
 
     with pytest.raises(ValueError, match="refused"):
         store.update("t", "c", "A", change)  # type: ignore[arg-type]
     assert store.get("t", "c", "A") == {"id": "A", "n": 1}
+    store.insert("t", "c", {"id": "B"})  # the store still takes writes after the failed one
+    assert store.count("t", "c") == 2
     assert store.update("t", "c", "missing", lambda r: r) is None
 
 
-def test_limit_is_checked_atomically_under_concurrency() -> None:
-    store = MemoryStore()
+def test_limit_is_checked_atomically_under_concurrency(store: Store) -> None:
     refused: list[int] = []
 
     def worker(index: int) -> None:
@@ -63,13 +99,12 @@ def test_limit_is_checked_atomically_under_concurrency() -> None:
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join()
+        thread.join(timeout=60)
     assert store.count("t", "c") == 20
     assert len(refused) == 40
 
 
-def test_concurrent_updates_lose_nothing() -> None:
-    store = MemoryStore()
+def test_concurrent_updates_lose_nothing(store: Store) -> None:
     store.insert("t", "c", {"id": "A", "n": 0})
 
     def worker() -> None:
@@ -80,17 +115,22 @@ def test_concurrent_updates_lose_nothing() -> None:
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join()
+        thread.join(timeout=60)
     assert store.get("t", "c", "A") == {"id": "A", "n": 1000}
 
 
-def test_dump_load_round_trip_and_reset() -> None:
-    store = MemoryStore()
+def test_dump_load_round_trip_and_reset(make_store: MakeStore) -> None:
+    store = make_store()
     store.insert("t1", "apiConnectors", {"id": "A"})
     store.insert("t1", "apiConnectors", {"id": "B"})
     store.insert("t2", "apiConnectors", {"id": "C"})
     snapshot = store.dump()
-    other = MemoryStore()
+    assert snapshot == {
+        "t1": {"apiConnectors": [{"id": "A"}, {"id": "B"}]},
+        "t2": {"apiConnectors": [{"id": "C"}]},
+    }
+    other = make_store()
+    other.insert("t9", "c", {"id": "gone after the load"})
     other.load(snapshot)
     assert other.dump() == snapshot
     assert [r["id"] for r in other.list("t1", "apiConnectors")] == ["A", "B"]

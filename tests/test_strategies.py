@@ -19,6 +19,7 @@ from mockgraph.core.certificates import GeneratedPkcs12
 from mockgraph.core.contracts import shared_contracts
 from mockgraph.identity import mint_token
 from mockgraph.web.state import state_of
+from tests.support import connector_body
 
 COLLECTION = "/beta/identity/apiConnectors"
 SMALL_LIMIT = 64 * 1024
@@ -138,7 +139,7 @@ def test_every_upload_body_is_accepted_and_the_newest_current_certificate_is_act
     app: Flask, uploads: list[dict[str, Any]]
 ) -> None:
     client = fresh(app)
-    created = create(client, {"displayName": "c", "targetUrl": "https://x.example/", **BASIC})
+    created = create(client, connector_body("c", "https://x.example/"))
     for body in uploads:
         response = client.post(
             f"{COLLECTION}/{created['id']}/uploadClientCertificate", json=body, headers=AUTH
@@ -152,15 +153,6 @@ def test_every_upload_body_is_accepted_and_the_newest_current_certificate_is_act
     current = [i for i, fact in enumerate(facts) if fact.not_before <= now < fact.not_after]
     expected_active = current[-1] if current else None
     assert [entry["isActive"] for entry in listed] == [i == expected_active for i in range(len(facts))]
-
-
-BASIC = {
-    "authenticationConfiguration": {
-        "@odata.type": "#microsoft.graph.basicAuthentication",
-        "username": "u",
-        "password": "p",
-    }
-}
 
 
 @settings(max_examples=40, deadline=None)

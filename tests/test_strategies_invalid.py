@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -15,19 +16,12 @@ from mockgraph import strategies as mgst
 from mockgraph.core.contracts import shared_contracts
 from mockgraph.identity import mint_token
 from mockgraph.web.state import state_of
+from tests.support import assert_graph_error, connector_body
 
 COLLECTION = "/beta/identity/apiConnectors"
 SMALL_LIMIT = 16 * 1024
 AUTH = {"Authorization": f"Bearer {mint_token()}"}
-EXISTING = {
-    "displayName": "existing",
-    "targetUrl": "https://existing.example/api",
-    "authenticationConfiguration": {
-        "@odata.type": "#microsoft.graph.basicAuthentication",
-        "username": "u",
-        "password": "p",
-    },
-}
+EXISTING = connector_body("existing", "https://existing.example/api")
 # Written from the reference, not from the emulator: an oversized body is 413, every other mistake 400.
 EXPECTED = {kind: (400, "BadRequest") for kind in mgst.InvalidBodyKind}
 EXPECTED[mgst.InvalidBodyKind.OVERSIZED] = (413, "RequestEntityTooLarge")
@@ -55,57 +49,33 @@ def seeded(app: Flask) -> tuple[FlaskClient, str]:
     return client, created.get_json()["id"]
 
 
-def refused(app: Flask, response: Any, kind: mgst.InvalidBodyKind, before: Any) -> None:
-    status, code = EXPECTED[kind]
-    body = response.get_json()
-    assert response.status_code == status, body
-    assert shared_contracts().is_valid("odataError", body)
-    assert body["error"]["code"] == code
-    assert state_of(app).store.dump() == before
+# Each write: the strategy making its invalid bodies, its method, and its path below the connector collection.
+WRITES: dict[str, tuple[Callable[..., st.SearchStrategy[dict[str, Any]]], str, str]] = {
+    "create": (mgst.invalid_create_bodies, "POST", ""),
+    "update": (mgst.invalid_update_bodies, "PATCH", "/{id}"),
+    "upload": (mgst.invalid_upload_bodies, "POST", "/{id}/uploadClientCertificate"),
+}
+CASES = [
+    pytest.param(write, kind, id=f"{write}-{kind}")
+    for write in WRITES
+    for kind in (UPLOAD_KINDS if write == "upload" else list(mgst.InvalidBodyKind))
+]
 
 
-@pytest.mark.parametrize("kind", list(mgst.InvalidBodyKind))
-def test_invalid_create_bodies_are_refused(
-    app: Flask, seeded: tuple[FlaskClient, str], kind: mgst.InvalidBodyKind
-) -> None:
-    client, _ = seeded
-
-    @SETTINGS
-    @given(mgst.invalid_create_bodies(kind=kind, max_body_bytes=SMALL_LIMIT, key_types=("ec",)))
-    def check(body: dict[str, Any]) -> None:
-        before = state_of(app).store.dump()
-        refused(app, client.post(COLLECTION, json=body, headers=AUTH), kind, before)
-
-    check()
-
-
-@pytest.mark.parametrize("kind", list(mgst.InvalidBodyKind))
-def test_invalid_update_bodies_are_refused(
-    app: Flask, seeded: tuple[FlaskClient, str], kind: mgst.InvalidBodyKind
+@pytest.mark.parametrize(("write", "kind"), CASES)
+def test_invalid_bodies_are_refused_and_change_nothing(
+    app: Flask, seeded: tuple[FlaskClient, str], write: str, kind: mgst.InvalidBodyKind
 ) -> None:
     client, object_id = seeded
+    bodies, method, path = WRITES[write]
 
     @SETTINGS
-    @given(mgst.invalid_update_bodies(kind=kind, max_body_bytes=SMALL_LIMIT, key_types=("ec",)))
+    @given(bodies(kind=kind, max_body_bytes=SMALL_LIMIT, key_types=("ec",)))
     def check(body: dict[str, Any]) -> None:
         before = state_of(app).store.dump()
-        refused(app, client.patch(f"{COLLECTION}/{object_id}", json=body, headers=AUTH), kind, before)
-
-    check()
-
-
-@pytest.mark.parametrize("kind", UPLOAD_KINDS)
-def test_invalid_upload_bodies_are_refused(
-    app: Flask, seeded: tuple[FlaskClient, str], kind: mgst.InvalidBodyKind
-) -> None:
-    client, object_id = seeded
-    path = f"{COLLECTION}/{object_id}/uploadClientCertificate"
-
-    @SETTINGS
-    @given(mgst.invalid_upload_bodies(kind=kind, max_body_bytes=SMALL_LIMIT, key_types=("ec",)))
-    def check(body: dict[str, Any]) -> None:
-        before = state_of(app).store.dump()
-        refused(app, client.post(path, json=body, headers=AUTH), kind, before)
+        response = client.open(COLLECTION + path.format(id=object_id), method=method, json=body, headers=AUTH)
+        assert_graph_error(response, *EXPECTED[kind])
+        assert state_of(app).store.dump() == before
 
     check()
 

@@ -18,9 +18,9 @@ from hypothesis import strategies as st
 
 from mockgraph import create_app, make_pkcs12
 from mockgraph import strategies as mgst
-from mockgraph.core.contracts import shared_contracts
 from mockgraph.identity import mint_token
 from mockgraph.web.state import state_of
+from tests.support import assert_graph_error, connector_body
 
 READ_ALL = "APIConnectors.Read.All"
 READ_WRITE_ALL = "APIConnectors.ReadWrite.All"
@@ -28,15 +28,7 @@ EXTERNAL_ID_USER_FLOW_ADMINISTRATOR = "6e591065-9bad-43ed-90f3-e9424366d2f0"
 GLOBAL_ADMINISTRATOR = "62e90394-69f5-4237-9190-012177145e10"
 PERSONAL_ACCOUNT_TENANT = "9188040d-6c67-4c5b-b112-36a304b66dad"
 COLLECTION = "/beta/identity/apiConnectors"
-BASIC = {
-    "displayName": "oracle",
-    "targetUrl": "https://oracle.example/api",
-    "authenticationConfiguration": {
-        "@odata.type": "#microsoft.graph.basicAuthentication",
-        "username": "u",
-        "password": "p",
-    },
-}
+BASIC = connector_body("oracle", "https://oracle.example/api")
 CERTIFICATE = make_pkcs12(key_type="ec")
 
 # operation -> (method, path template, body, success status, is a read)
@@ -99,9 +91,7 @@ def test_every_token_gets_the_oracles_decision(
     status, code = oracle(token.claims, operation)
     assert response.status_code == status, (token.claims, operation, response.get_data(as_text=True))
     if code is not None:
-        body = response.get_json()
-        assert body["error"]["code"] == code
-        assert shared_contracts().is_valid("odataError", body)
+        assert_graph_error(response, status, code)
         assert after == before
 
 
@@ -111,13 +101,11 @@ def test_every_bad_credential_is_refused_and_changes_nothing(
     app: Flask, bad: mgst.InvalidAuthorization, operation: str
 ) -> None:
     response, before, after = call(app, operation, bad.headers())
-    body = response.get_json()
-    assert shared_contracts().is_valid("odataError", body)
     assert after == before
     if bad.kind is mgst.InvalidTokenKind.PERSONAL_ACCOUNT:
-        assert (response.status_code, body["error"]["code"]) == (403, "Authorization_RequestDenied")
+        assert_graph_error(response, 403, "Authorization_RequestDenied")
     else:
-        assert (response.status_code, body["error"]["code"]) == (401, "InvalidAuthenticationToken")
+        assert_graph_error(response, 401, "InvalidAuthenticationToken")
         assert response.headers["WWW-Authenticate"].startswith("Bearer ")
 
 

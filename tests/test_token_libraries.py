@@ -17,6 +17,7 @@ from mockgraph.core.config import (
     DEFAULT_USER_PASSWORD,
 )
 from mockgraph.testing.interceptor import GraphMock
+from tests.support import assert_graph_error
 
 GRAPH_DEFAULT = ["https://graph.microsoft.com/.default"]
 CONNECTORS = "https://graph.microsoft.com/v1.0/identity/apiConnectors"
@@ -109,7 +110,6 @@ def test_azure_identity_surfaces_an_unknown_app(mockgraph: GraphMock) -> None:
 
 def test_a_request_without_a_token_still_fails_as_on_graph(mockgraph: GraphMock) -> None:
     response = requests.get(CONNECTORS, timeout=5)
-    assert response.status_code == 401
-    assert response.json()["error"]["code"] == "InvalidAuthenticationToken"
+    assert_graph_error(response, 401, "InvalidAuthenticationToken")
     assert "WWW-Authenticate" in response.headers
     mockgraph.journal.assert_called_once("GET", CONNECTORS, status=401)

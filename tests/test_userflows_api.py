@@ -8,17 +8,13 @@ import pytest
 from flask.testing import FlaskClient
 
 from mockgraph.core.contracts import shared_contracts
+from tests.support import assert_graph_error, basic_auth, connector_body
 
 BETA = "/beta/identity"
-CONNECTOR = {
-    "displayName": "Test API Connector 1",
-    "targetUrl": "https://someapi.com/api/endpoint",
-    "authenticationConfiguration": {
-        "@odata.type": "#microsoft.graph.basicAuthentication",
-        "username": "<USERNAME>",
-        "password": "<PASSWORD>",
-    },
-}
+# The connector of Graph's "Get userFlowApiConnectorConfiguration" example, whose expansion it shows.
+CONNECTOR = connector_body(
+    "Test API Connector 1", "https://someapi.com/api/endpoint", basic_auth("<USERNAME>", "<PASSWORD>")
+)
 
 
 def new_connector(client: FlaskClient, **overrides: Any) -> str:
@@ -26,15 +22,6 @@ def new_connector(client: FlaskClient, **overrides: Any) -> str:
     assert response.status_code == 201
     connector_id: str = response.get_json()["id"]
     return connector_id
-
-
-def error_of(response: Any, status: int, code: str) -> str:
-    assert response.status_code == status, response.get_data(as_text=True)
-    body = response.get_json()
-    assert shared_contracts().first_error("odataError", body) is None
-    assert body["error"]["code"] == code
-    message: str = body["error"]["message"]
-    return message
 
 
 def test_b2x_create_example_1(client: FlaskClient) -> None:
@@ -61,7 +48,7 @@ def test_b2x_create_example_3_with_connectors_then_get_configuration(client: Fla
         client,
         displayName="Test API Connector 2",
         targetUrl="https://someotherapi.com/api/endpoint",
-        authenticationConfiguration={**CONNECTOR["authenticationConfiguration"], "username": "<USERNAME2>"},  # type: ignore[dict-item]
+        authenticationConfiguration=basic_auth("<USERNAME2>", "<PASSWORD>"),
     )
     body = {
         "id": "testuserflow",
@@ -135,8 +122,8 @@ def test_b2c_examples_create_patch_get_list_delete(client: FlaskClient) -> None:
     assert listed["@odata.context"] == "https://graph.microsoft.com/beta/$metadata#identity/b2cUserFlows"
     assert [flow["id"] for flow in listed["value"]] == ["B2C_1_Customer", "B2C_1_CustomerSignUp"]
     assert client.delete(f"{BETA}/b2cUserFlows/B2C_1_Customer").status_code == 204
-    error_of(client.get(f"{BETA}/b2cUserFlows/B2C_1_Customer"), 404, "Request_ResourceNotFound")
-    error_of(client.delete(f"{BETA}/b2cUserFlows/B2C_1_Customer"), 404, "Request_ResourceNotFound")
+    assert_graph_error(client.get(f"{BETA}/b2cUserFlows/B2C_1_Customer"), 404, "Request_ResourceNotFound")
+    assert_graph_error(client.delete(f"{BETA}/b2cUserFlows/B2C_1_Customer"), 404, "Request_ResourceNotFound")
 
 
 def test_list_expands_identity_providers_and_refuses_other_expansions(client: FlaskClient) -> None:
@@ -147,8 +134,8 @@ def test_list_expands_identity_providers_and_refuses_other_expansions(client: Fl
     listed = client.get(f"{BETA}/b2xUserFlows?$expand=identityProviders").get_json()
     assert listed["@odata.context"].endswith("#identity/b2xUserFlows(identityProviders)")
     assert listed["value"][0]["identityProviders"] == []
-    error_of(client.get(f"{BETA}/b2xUserFlows?$expand=languages"), 400, "BadRequest")
-    error_of(client.get(f"{BETA}/b2xUserFlows?$top=1"), 400, "Request_UnsupportedQuery")
+    assert_graph_error(client.get(f"{BETA}/b2xUserFlows?$expand=languages"), 400, "BadRequest")
+    assert_graph_error(client.get(f"{BETA}/b2xUserFlows?$top=1"), 400, "Request_UnsupportedQuery")
 
 
 @pytest.mark.parametrize(
@@ -198,7 +185,7 @@ def test_malformed_references_are_400(client: FlaskClient, body: dict[str, Any])
     response = client.put(
         f"{BETA}/b2xUserFlows/B2X_1_Flow/apiConnectorConfiguration/postFederationSignup/$ref", json=body
     )
-    error_of(response, 400, "BadRequest")
+    assert_graph_error(response, 400, "BadRequest")
 
 
 def test_unknown_connector_is_refused_on_put_and_on_create(client: FlaskClient) -> None:
@@ -211,7 +198,7 @@ def test_unknown_connector_is_refused_on_put_and_on_create(client: FlaskClient) 
         f"{BETA}/b2xUserFlows/B2X_1_Flow/apiConnectorConfiguration/postFederationSignup/$ref",
         json={"@odata.id": missing},
     )
-    assert missing in error_of(put, 400, "AADB2C")
+    assert missing in assert_graph_error(put, 400, "AADB2C")["message"]
     create = client.post(
         f"{BETA}/b2xUserFlows",
         json={
@@ -221,8 +208,8 @@ def test_unknown_connector_is_refused_on_put_and_on_create(client: FlaskClient) 
             "apiConnectorConfiguration": {"postFederationSignup": {"@odata.id": missing}},
         },
     )
-    error_of(create, 400, "AADB2C")
-    error_of(client.get(f"{BETA}/b2xUserFlows/B2X_1_Other"), 404, "Request_ResourceNotFound")
+    assert_graph_error(create, 400, "AADB2C")
+    assert_graph_error(client.get(f"{BETA}/b2xUserFlows/B2X_1_Other"), 404, "Request_ResourceNotFound")
 
 
 def test_deleting_a_used_connector_empties_the_step(client: FlaskClient) -> None:
@@ -241,7 +228,7 @@ def test_deleting_a_used_connector_empties_the_step(client: FlaskClient) -> None
         f"{BETA}/b2xUserFlows/B2X_1_Flow/apiConnectorConfiguration?$expand=postFederationSignup"
     ).get_json()
     assert document["postFederationSignup"] is None
-    error_of(
+    assert_graph_error(
         client.get(f"{BETA}/b2xUserFlows/B2X_1_Flow/apiConnectorConfiguration/postFederationSignup"),
         404,
         "Request_ResourceNotFound",
@@ -255,7 +242,9 @@ def test_b2c_token_step_and_step_availability(client: FlaskClient) -> None:
     )
     base = f"{BETA}/b2cUserFlows/B2C_1_SignIn/apiConnectorConfiguration"
     assert client.put(f"{base}/preTokenIssuance/$ref", json={"@odata.id": connector}).status_code == 204
-    error_of(client.put(f"{base}/postAttributeCollection/$ref", json={"@odata.id": connector}), 400, "AADB2C")
+    assert_graph_error(
+        client.put(f"{base}/postAttributeCollection/$ref", json={"@odata.id": connector}), 400, "AADB2C"
+    )
     document = client.get(f"{base}?$expand=preTokenIssuance").get_json()
     assert document["preTokenIssuance"]["id"] == connector
     assert "preTokenIssuance@odata.context" not in document  # the b2c example has no per-step context
@@ -263,7 +252,7 @@ def test_b2c_token_step_and_step_availability(client: FlaskClient) -> None:
         f"{BETA}/b2xUserFlows", json={"id": "X", "userFlowType": "signUpOrSignIn", "userFlowTypeVersion": 1}
     )
     b2x = f"{BETA}/b2xUserFlows/B2X_1_X/apiConnectorConfiguration/preTokenIssuance/$ref"
-    error_of(client.put(b2x, json={"@odata.id": connector}), 400, "AADB2C")
+    assert_graph_error(client.put(b2x, json={"@odata.id": connector}), 400, "AADB2C")
 
 
 def test_v1_serves_b2x_but_not_b2c_or_the_token_step(client: FlaskClient) -> None:
@@ -274,8 +263,12 @@ def test_v1_serves_b2x_but_not_b2c_or_the_token_step(client: FlaskClient) -> Non
     assert created.status_code == 201
     assert created.get_json()["@odata.context"].startswith("https://graph.microsoft.com/v1.0/$metadata#")
     assert client.delete("/v1.0/identity/b2xUserFlows/B2X_1_Partner").status_code == 204
-    message = error_of(client.get("/v1.0/identity/b2cUserFlows"), 400, "BadRequest")
-    assert message == "Resource not found for the segment 'b2cUserFlows'."
+    assert_graph_error(
+        client.get("/v1.0/identity/b2cUserFlows"),
+        400,
+        "BadRequest",
+        "Resource not found for the segment 'b2cUserFlows'.",
+    )
     client.post(
         "/v1.0/identity/b2xUserFlows",
         json={"id": "P", "userFlowType": "signUpOrSignIn", "userFlowTypeVersion": 1},
@@ -283,11 +276,11 @@ def test_v1_serves_b2x_but_not_b2c_or_the_token_step(client: FlaskClient) -> Non
     step = client.put(
         "/v1.0/identity/b2xUserFlows/B2X_1_P/apiConnectorConfiguration/preTokenIssuance/$ref", json={}
     )
-    assert error_of(step, 400, "BadRequest") == "Resource not found for the segment 'preTokenIssuance'."
+    assert_graph_error(step, 400, "BadRequest", "Resource not found for the segment 'preTokenIssuance'.")
     expand = client.get(
         "/v1.0/identity/b2xUserFlows/B2X_1_P/apiConnectorConfiguration?$expand=preTokenIssuance"
     )
-    error_of(expand, 400, "BadRequest")
+    assert_graph_error(expand, 400, "BadRequest")
 
 
 @pytest.mark.parametrize(
@@ -309,7 +302,7 @@ def test_v1_serves_b2x_but_not_b2c_or_the_token_step(client: FlaskClient) -> Non
     ],
 )
 def test_b2x_create_refusals(client: FlaskClient, body: dict[str, Any], status: int, code: str) -> None:
-    error_of(client.post(f"{BETA}/b2xUserFlows", json=body), status, code)
+    assert_graph_error(client.post(f"{BETA}/b2xUserFlows", json=body), status, code)
     assert client.get(f"{BETA}/b2xUserFlows").get_json()["value"] == []
 
 
@@ -317,17 +310,23 @@ def test_b2c_observed_version_refusal_and_duplicates(client: FlaskClient) -> Non
     refused = client.post(
         f"{BETA}/b2cUserFlows", json={"id": "R", "userFlowType": "resourceOwner", "userFlowTypeVersion": 1}
     )
-    assert error_of(refused, 400, "AADB2C90063") == "There is a problem with the service."
+    assert_graph_error(refused, 400, "AADB2C90063", "There is a problem with the service.")
     body = {"id": "Dup", "userFlowType": "signUp", "userFlowTypeVersion": 3}
     assert client.post(f"{BETA}/b2cUserFlows", json=body).status_code == 201
-    error_of(client.post(f"{BETA}/b2cUserFlows", json=body), 409, "AADB2C")
+    assert_graph_error(client.post(f"{BETA}/b2cUserFlows", json=body), 409, "AADB2C")
 
 
 def test_b2c_patch_refuses_immutable_properties_and_unknown_flows(client: FlaskClient) -> None:
     client.post(f"{BETA}/b2cUserFlows", json={"id": "C", "userFlowType": "signUp", "userFlowTypeVersion": 3})
-    error_of(client.patch(f"{BETA}/b2cUserFlows/B2C_1_C", json={"userFlowType": "signIn"}), 400, "BadRequest")
-    error_of(client.patch(f"{BETA}/b2cUserFlows/B2C_1_C", json={"defaultLanguageTag": 5}), 400, "BadRequest")
-    error_of(client.patch(f"{BETA}/b2cUserFlows/B2C_1_Nope", json={}), 404, "Request_ResourceNotFound")
+    assert_graph_error(
+        client.patch(f"{BETA}/b2cUserFlows/B2C_1_C", json={"userFlowType": "signIn"}), 400, "BadRequest"
+    )
+    assert_graph_error(
+        client.patch(f"{BETA}/b2cUserFlows/B2C_1_C", json={"defaultLanguageTag": 5}), 400, "BadRequest"
+    )
+    assert_graph_error(
+        client.patch(f"{BETA}/b2cUserFlows/B2C_1_Nope", json={}), 404, "Request_ResourceNotFound"
+    )
     assert client.get(f"{BETA}/b2cUserFlows/B2C_1_C").get_json()["userFlowType"] == "signUp"
 
 
@@ -343,7 +342,7 @@ def test_b2c_patch_refuses_immutable_properties_and_unknown_flows(client: FlaskC
 )
 def test_unsupported_methods_are_405(client: FlaskClient, method: str, path: str, allowed: str) -> None:
     response = client.open(f"{BETA}{path}", method=method, json={})
-    error_of(response, 405, "Request_BadRequest")
+    assert_graph_error(response, 405, "Request_BadRequest")
     assert response.headers["Allow"] == allowed
 
 
@@ -356,13 +355,13 @@ def test_unsupported_methods_are_405(client: FlaskClient, method: str, path: str
     ],
 )
 def test_unknown_segments_under_a_flow(client: FlaskClient, path: str, segment: str) -> None:
-    message = error_of(client.get(f"{BETA}{path}"), 400, "BadRequest")
-    assert message == f"Resource not found for the segment '{segment}'."
+    message = f"Resource not found for the segment '{segment}'."
+    assert_graph_error(client.get(f"{BETA}{path}"), 400, "BadRequest", message)
 
 
 def test_paths_match_case_insensitively_and_bodies_must_be_json(client: FlaskClient) -> None:
     assert client.get("/BETA//identity/B2XUSERFLOWS").status_code == 200
     response = client.post(f"{BETA}/b2xUserFlows", data="{not json", content_type="application/json")
-    error_of(response, 400, "BadRequest")
+    assert_graph_error(response, 400, "BadRequest")
     response = client.post(f"{BETA}/b2xUserFlows", data="x", content_type="text/plain")
-    error_of(response, 415, "UnsupportedMediaType")
+    assert_graph_error(response, 415, "UnsupportedMediaType")

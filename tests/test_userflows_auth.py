@@ -10,21 +10,14 @@ from flask.testing import FlaskClient
 from mockgraph import DEFAULT_TENANT_ID, MockGraphConfig, Tenant, create_app
 from mockgraph.core.config import EXTERNAL_ID_USER_FLOW_ADMINISTRATOR, GLOBAL_ADMINISTRATOR, READ_WRITE_ALL
 from mockgraph.identity import BadToken, mint_token
+from tests.support import assert_graph_error, connector_body
 
 OTHER_TENANT = "b7c0ffee-0000-4000-8000-000000000002"
 FLOW_READ = "IdentityUserFlow.Read.All"
 FLOW_WRITE = "IdentityUserFlow.ReadWrite.All"
 USER_ADMINISTRATOR = "fe930be7-5e62-47db-91af-98c3a49a38b1"
 FLOW = {"id": "Partner", "userFlowType": "signUpOrSignIn", "userFlowTypeVersion": 1}
-CONNECTOR = {
-    "displayName": "c",
-    "targetUrl": "https://example.com/api",
-    "authenticationConfiguration": {
-        "@odata.type": "#microsoft.graph.basicAuthentication",
-        "username": "u",
-        "password": "p",
-    },
-}
+CONNECTOR = connector_body("c", "https://example.com/api")
 
 
 @pytest.fixture
@@ -71,21 +64,18 @@ def test_reads_accept_read_or_readwrite(client: FlaskClient, method: str, path: 
 def test_connector_permissions_alone_are_refused(client: FlaskClient, method: str, path: str) -> None:
     seed(client)
     response = client.open(path, method=method, json={}, headers=auth(roles=[READ_WRITE_ALL]))
-    assert response.status_code == 403
-    error = response.get_json()["error"]
-    assert error["code"] == "AADB2C"
-    assert FLOW_WRITE in error["message"]
+    assert FLOW_WRITE in assert_graph_error(response, 403, "AADB2C")["message"]
 
 
 @pytest.mark.parametrize(("method", "path"), WRITES)
 def test_writes_and_the_configuration_need_readwrite(client: FlaskClient, method: str, path: str) -> None:
     seed(client)
     response = client.open(path, method=method, json={}, headers=auth(roles=[FLOW_READ]))
-    assert response.status_code == 403
-    assert response.get_json()["error"]["message"] == (
+    message = (
         "The application does not have any of the required application permissions "
         f"({FLOW_WRITE}) to access the resource."
     )
+    assert_graph_error(response, 403, None, message)
 
 
 @pytest.mark.parametrize("role", [EXTERNAL_ID_USER_FLOW_ADMINISTRATOR, GLOBAL_ADMINISTRATOR])
@@ -96,15 +86,13 @@ def test_delegated_needs_scope_and_role(client: FlaskClient, role: str) -> None:
     no_role = client.get(CONFIG, headers=auth(kind="user", scp=[FLOW_WRITE], wids=[USER_ADMINISTRATOR]))
     no_scope = client.get(CONFIG, headers=auth(kind="user", scp=[FLOW_READ], wids=[role]))
     for refused in (no_role, no_scope):
-        assert refused.status_code == 403
-        assert refused.get_json()["error"]["code"] == "Authorization_RequestDenied"
+        assert_graph_error(refused, 403, "Authorization_RequestDenied")
 
 
 @pytest.mark.parametrize("bad", [BadToken.EXPIRED, BadToken.TAMPERED_SIGNATURE, BadToken.WRONG_AUDIENCE])
 def test_bad_tokens_are_401(client: FlaskClient, bad: BadToken) -> None:
     response = client.get("/beta/identity/b2xUserFlows", headers=auth(bad=bad, **ADMIN))
-    assert response.status_code == 401
-    assert response.get_json()["error"]["code"] == "InvalidAuthenticationToken"
+    assert_graph_error(response, 401, "InvalidAuthenticationToken")
     assert client.get("/beta/identity/b2cUserFlows").status_code == 401
 
 
@@ -123,8 +111,7 @@ def test_tenants_are_isolated(client: FlaskClient) -> None:
     # The other tenant may have its own flow of the same name, and cannot point it at this tenant's connector.
     assert client.post("/beta/identity/b2xUserFlows", json=FLOW, headers=other).status_code == 201
     foreign = client.put(f"{CONFIG}/postFederationSignup/$ref", json={"@odata.id": connector}, headers=other)
-    assert foreign.status_code == 400
-    assert foreign.get_json()["error"]["code"] == "AADB2C"
+    assert_graph_error(foreign, 400, "AADB2C")
     mine = client.put(
         f"{CONFIG}/postFederationSignup/$ref", json={"@odata.id": connector}, headers=auth(**ADMIN)
     )

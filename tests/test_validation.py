@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from mockgraph import create_app, make_pkcs12
 from mockgraph.web.state import EmulatorState, state_of
-from tests.conftest import BASIC_BODY, pkcs12_body
+from tests.support import BASIC_BODY, assert_graph_error, new_pkcs12_auth
 
 
 def with_auth(configuration: dict[str, Any]) -> dict[str, Any]:
@@ -112,12 +112,12 @@ INVALID_CREATE_BODIES: list[tuple[str, dict[str, Any], str]] = [
     ),
     (
         "pkcs12 wrong password",
-        with_auth({**pkcs12_body("right"), "password": "wrong"}),
+        with_auth({**new_pkcs12_auth("right"), "password": "wrong"}),
         "password is incorrect",
     ),
     (
         "pkcs12 password missing for protected blob",
-        with_auth({**pkcs12_body("right"), "password": ""}),
+        with_auth({**new_pkcs12_auth("right"), "password": ""}),
         "password is incorrect",
     ),
 ]
@@ -130,10 +130,8 @@ def test_invalid_create_body_is_400_naming_the_property(
     client: FlaskClient, state: EmulatorState, kind: str, body: dict[str, Any], named: str
 ) -> None:
     response = client.post("/beta/identity/apiConnectors", json=body)
-    assert response.status_code == 400, (kind, response.get_json())
-    error = response.get_json()["error"]
-    assert error["code"] == "BadRequest"
-    assert named in error["message"], error["message"]
+    error = assert_graph_error(response, 400, "BadRequest")
+    assert named in error["message"], (kind, error["message"])
     assert response.headers["x-mockgraph-reason"]
     assert state.store.dump() == {}
 
@@ -160,8 +158,8 @@ def test_invalid_update_body_is_400_and_changes_nothing(
     created = create_connector()
     before = state.store.dump()
     response = client.patch(f"/beta/identity/apiConnectors/{created['id']}", json=body)
-    assert response.status_code == 400, (kind, response.get_json())
-    assert named in response.get_json()["error"]["message"]
+    error = assert_graph_error(response, 400, "BadRequest")
+    assert named in error["message"], (kind, error["message"])
     assert state.store.dump() == before
 
 
@@ -195,8 +193,7 @@ def test_invalid_upload_body_is_400_and_changes_nothing(
     created = create_connector()
     before = state.store.dump()
     response = client.post(f"/beta/identity/apiConnectors/{created['id']}/uploadClientCertificate", json=body)
-    assert response.status_code == 400
-    assert named in response.get_json()["error"]["message"]
+    assert named in assert_graph_error(response, 400, "BadRequest")["message"]
     assert state.store.dump() == before
 
 
@@ -213,7 +210,7 @@ def test_entity_odata_type_is_accepted_on_input(client: FlaskClient) -> None:
 
 
 def test_pkcs12_without_password_uses_empty_string(client: FlaskClient) -> None:
-    response = client.post("/beta/identity/apiConnectors", json=with_auth(pkcs12_body(password="")))
+    response = client.post("/beta/identity/apiConnectors", json=with_auth(new_pkcs12_auth(password="")))
     assert response.status_code == 201
     assert response.get_json()["authenticationConfiguration"]["certificateList"][0]["isActive"] is True
 

@@ -15,18 +15,10 @@ from mockgraph.testing.request_checks import (
     check_requests,
 )
 from mockgraph.web.hooks import journal_of
+from tests.support import BASIC_BODY
 
 AUTH = {"Authorization": f"Bearer {mint_token()}"}
 COLLECTION = "/beta/identity/apiConnectors"
-BASIC = {
-    "displayName": "Test API",
-    "targetUrl": "https://someapi.com/api",
-    "authenticationConfiguration": {
-        "@odata.type": "#microsoft.graph.basicAuthentication",
-        "username": "<USERNAME>",
-        "password": "<PASSWORD>",
-    },
-}
 
 
 @pytest.fixture
@@ -36,7 +28,7 @@ def app() -> Flask:
 
 def test_a_well_behaved_client_passes(app: Flask) -> None:
     client = app.test_client()
-    created = client.post(COLLECTION, json=BASIC, headers=AUTH).get_json()
+    created = client.post(COLLECTION, json=BASIC_BODY, headers=AUTH).get_json()
     bundle = make_pkcs12(password="pw", key_type="ec")
     client.get(COLLECTION, query_string={"$top": "5", "$select": "id,displayName"}, headers=AUTH)
     client.get(f"/v1.0/identity/apiConnectors/{created['id']}", headers=AUTH)
@@ -55,11 +47,16 @@ def test_a_well_behaved_client_passes(app: Flask) -> None:
 @pytest.mark.parametrize(
     ("method", "path", "kwargs", "problem"),
     [
-        ("POST", COLLECTION, {"json": {**BASIC, "colour": "blue"}}, "The property 'colour' does not exist"),
         (
             "POST",
             COLLECTION,
-            {"json": {**BASIC, "displayName": 42}},
+            {"json": {**BASIC_BODY, "colour": "blue"}},
+            "The property 'colour' does not exist",
+        ),
+        (
+            "POST",
+            COLLECTION,
+            {"json": {**BASIC_BODY, "displayName": 42}},
             "Cannot convert the value of property 'displayName'",
         ),
         (
