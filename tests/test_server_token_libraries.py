@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -83,48 +87,45 @@ def test_an_untrusted_ca_is_refused(https_server: ServeProcess, tmp_path: Path) 
         requests.get(f"{https_server.url}/_mockgraph/health", timeout=10)
 
 
-def test_msgraph_beta_sdk_over_https(https_server: ServeProcess) -> None:
-    """The README's recipe: the SDK's adapter pointed at the server, trusting its CA for both token and Graph."""
-    import asyncio
-
-    import httpx
-    from azure.identity.aio import ClientSecretCredential as AsyncClientSecretCredential
-    from kiota_authentication_azure.azure_identity_authentication_provider import (
-        AzureIdentityAuthenticationProvider,
-    )
-    from msgraph_beta import GraphRequestAdapter, GraphServiceClient
-    from msgraph_core import GraphClientFactory
-
+def test_msgraph_beta_sdk_over_https_with_the_readme_recipe(
+    https_server: ServeProcess, tmp_path: Path
+) -> None:
+    """The stock GraphServiceClient, trusting the CA through SSL_CERT_FILE alone, as the README says."""
     seeded = https_server.admin(
         "POST",
         "seed",
         json={"connectors": [connector_body("SDK over https", "https://api.example.com/x")]},
     )
     assert seeded.status_code == 200
-
-    async def names() -> list[str]:
-        credential = AsyncClientSecretCredential(
-            DEFAULT_TENANT_ID,
-            DEFAULT_CLIENT_ID,
-            DEFAULT_CLIENT_SECRET,
-            authority=https_server.url,
-            disable_instance_discovery=True,
-            connection_verify=https_server.ca_file,
-        )
-        auth = AzureIdentityAuthenticationProvider(
-            credential, scopes=[GRAPH_SCOPE], allowed_hosts=["127.0.0.1"]
-        )
-        http_client = GraphClientFactory.create_with_default_middleware(
-            client=httpx.AsyncClient(verify=str(https_server.ca_file))
-        )
-        adapter = GraphRequestAdapter(auth, http_client)
-        adapter.base_url = f"{https_server.url}/beta"
-        try:
-            page = await GraphServiceClient(request_adapter=adapter).identity.api_connectors.get()
-        finally:
-            await credential.close()
-            await http_client.aclose()
-        assert page is not None
-        return [c.display_name or "" for c in page.value or []]
-
-    assert "SDK over https" in asyncio.run(names())
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    found = re.search(
+        r"<!-- python-sdk-recipe:start -->\s*```python\n(.*?)```\s*<!-- python-sdk-recipe:end -->",
+        readme,
+        re.S,
+    )
+    assert found, "the README's SDK recipe markers are missing"
+    script = tmp_path / "sdk_recipe.py"
+    script.write_text(found.group(1), encoding="utf-8")
+    env = {
+        key: value for key, value in os.environ.items() if key not in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")
+    }
+    assert https_server.ca_file is not None
+    result = subprocess.run(
+        [sys.executable, "-W", "error::DeprecationWarning:httpx", str(script)],
+        env={**env, "SSL_CERT_FILE": str(https_server.ca_file), "MOCKGRAPH_URL": https_server.url},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "SDK over https" in result.stdout
+    # Without the CA the same recipe fails on the certificate, as the README warns.
+    failed = subprocess.run(
+        [sys.executable, str(script)],
+        env={**{k: v for k, v in env.items() if k != "SSL_CERT_FILE"}, "MOCKGRAPH_URL": https_server.url},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert failed.returncode != 0
+    assert "CERTIFICATE_VERIFY_FAILED" in failed.stderr or "certificate verify failed" in failed.stderr
