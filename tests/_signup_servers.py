@@ -10,6 +10,7 @@ import socket
 import socketserver
 import ssl
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -140,3 +141,103 @@ def mutual_tls_server(identity: ServerIdentity, trusted_client_pem: bytes, answe
     server.socket = context.wrap_socket(server.socket, server_side=True)
     with _serving(server, f"https://127.0.0.1:{server.server_address[1]}") as url:
         yield url
+
+
+@dataclass(frozen=True)
+class RawServer:
+    """A running ``raw_http_server``: its URL and the monotonic time each connection was accepted."""
+
+    url: str
+    accepted: list[float]
+
+
+@contextmanager
+def raw_http_server(
+    answer: bytes,
+    *,
+    at_once: int | None = None,
+    interval: float = 0.06,
+    stall: bool = False,
+    limit_seconds: float = 8.0,
+) -> Iterator[RawServer]:
+    """A loopback TCP server that reads one HTTP request per connection and writes ``answer`` back, then closes.
+
+    The first ``at_once`` bytes (default: all) go at once, the rest one byte every ``interval`` seconds. With
+    ``stall`` it reads whatever comes (a TLS ClientHello, say) and never answers. Bounded: each connection ends
+    after ``limit_seconds``, when the client goes away, or when the context exits.
+    """
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(0.05)
+    stop = threading.Event()
+    accepted: list[float] = []
+    handlers: list[threading.Thread] = []
+    sent_at_once = len(answer) if at_once is None else at_once
+
+    def read_request(conn: socket.socket) -> None:
+        data = b""
+        while b"\r\n\r\n" not in data:
+            chunk = conn.recv(65536)
+            if not chunk:
+                return
+            data += chunk
+        head, _, body = data.partition(b"\r\n\r\n")
+        length = next(
+            (
+                int(line.split(b":", 1)[1])
+                for line in head.split(b"\r\n")
+                if line.lower().startswith(b"content-length:")
+            ),
+            0,
+        )
+        while len(body) < length:
+            chunk = conn.recv(65536)
+            if not chunk:
+                return
+            body += chunk
+
+    def handle(conn: socket.socket) -> None:
+        started = time.monotonic()
+        with conn:
+            conn.settimeout(limit_seconds)
+            try:
+                if stall:
+                    conn.settimeout(0.05)  # wake up often, to notice the context's exit
+                    while not stop.is_set() and time.monotonic() - started < limit_seconds:
+                        try:
+                            if not conn.recv(65536):
+                                return
+                        except TimeoutError:
+                            continue
+                    return
+                read_request(conn)
+                conn.sendall(answer[:sent_at_once])
+                for index in range(sent_at_once, len(answer)):
+                    if stop.wait(interval) or time.monotonic() - started > limit_seconds:
+                        return
+                    conn.sendall(answer[index : index + 1])
+            except OSError:
+                return  # the client went away (the deadline cut it off): that is what the tests provoke
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            accepted.append(time.monotonic())
+            worker = threading.Thread(target=handle, args=(conn,), name="raw-http-connection", daemon=True)
+            handlers.append(worker)
+            worker.start()
+
+    acceptor = threading.Thread(target=serve, name="raw-http-server", daemon=True)
+    acceptor.start()
+    try:
+        yield RawServer(f"http://127.0.0.1:{listener.getsockname()[1]}", accepted)
+    finally:
+        stop.set()
+        acceptor.join(5)
+        listener.close()
+        for worker in handlers:
+            worker.join(5)

@@ -11,6 +11,7 @@ import responses
 
 from mockgraph import create_app
 from mockgraph.server.threaded import MockGraphServer
+from mockgraph.signup import FailureKind, OutcomeKind, SignUpUser, try_connector
 from mockgraph.testing.interceptor import GraphMock
 from tests.support import assert_graph_error, client_credentials_form, connector_body
 
@@ -104,6 +105,21 @@ def test_allowed_hosts_go_through_and_nothing_else_does() -> None:
                 requests.get("http://localhost:9/", timeout=5)
         assert (via_requests.status_code, via_httpx.status_code) == (200, 200)
         assert [e.host for e in graph.journal.unroutable()] == ["localhost:9"]
+
+
+def test_the_sign_up_simulators_real_http_is_routed_like_requests() -> None:
+    # Any loopback HTTP answer will do; the emulator's 400 for an unknown path is a final one.
+    connector = create_app({"auth_mode": "off"})
+    user = SignUpUser(email="john@fabrikam.com")
+    with MockGraphServer(connector) as server:
+        target = server.url_for("/api/validate")
+        with GraphMock() as graph:
+            refused = try_connector(target, user)
+        with GraphMock(allow_hosts=["127.0.0.1"]):
+            allowed = try_connector(target, user)
+    assert (refused.failure, refused.attempts) == (FailureKind.CONNECTION_ERROR, 2)
+    assert len(graph.journal.unroutable()) == 2
+    assert (allowed.kind, allowed.status, allowed.attempts) == (OutcomeKind.FAILURE, 400, 1)
 
 
 def test_the_decorator_activates_per_call_and_starts_fresh() -> None:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 import pytest
-from _signup_servers import wsgi_server
+from _signup_servers import raw_http_server, wsgi_server
 from flask import Flask, request
 
 from mockgraph import create_app
@@ -84,6 +85,28 @@ def test_admin_api_simulates_one_step_and_a_whole_sign_up() -> None:
     assert [s["step"] for s in result["steps"]] == ["PostFederationSignup", "PostAttributeCollection"]
     assert result["steps"][0]["prefilledClaims"] == {"city": "Oslo"}
     assert result["claims"]["city"] == "Oslo"
+
+
+def test_admin_api_holds_no_thread_longer_than_the_deadlines_on_a_trickling_target() -> None:
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n"
+    answer = head + b'{"version": "1.0.0", "action": "Continue"}'.ljust(100)  # 6 s at one byte per 60 ms
+    with raw_http_server(answer, at_once=len(head)) as target:
+        client = emulator_with_flow(f"{target.url}/api/validate").test_client()
+        started = time.monotonic()
+        response = client.post(
+            "/_mockgraph/simulate",
+            json={
+                "userFlowId": "B2C_1_SignUp",
+                "step": "postAttributeCollection",
+                "user": USER,
+                "settings": {"timeoutSeconds": 1},
+            },
+        )
+        elapsed = time.monotonic() - started
+    outcome = response.get_json()
+    assert (outcome["outcome"], outcome["failure"], outcome["attempts"]) == ("failure", "timeout", 2)
+    assert len(target.accepted) == 2
+    assert elapsed < 2 + 0.75  # two attempts of one second each, and a margin for a loaded machine
 
 
 @pytest.mark.parametrize(

@@ -13,8 +13,10 @@ from mockgraph import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT_I
 from mockgraph.cli.main import main
 from mockgraph.identity import mint_token
 from mockgraph.server.threaded import MockGraphServer
+from mockgraph.verify.base_url import BaseUrlError, verification_root
 from mockgraph.verify.probe import Target, run_scenarios
 from mockgraph.verify.scenarios import SCENARIOS
+from mockgraph.web.hooks import journal_of
 from mockgraph.web.state import state_of
 
 TOKEN = mint_token()
@@ -110,3 +112,81 @@ def test_unreachable_endpoint_is_a_transport_divergence() -> None:
     results = run_scenarios(Target("http://127.0.0.1:9", TOKEN, timeout=2), SCENARIOS[:1])
     assert results[0].outcome == "failed"
     assert results[0].divergences[0].kind == "transport"
+
+
+@pytest.mark.parametrize(
+    ("suffix", "flags", "version"),
+    [
+        ("/beta", [], "beta"),
+        ("/V1.0/", ["--api-version", "v1.0"], "v1.0"),
+        ("/Beta/", ["--api-version", "beta"], "beta"),
+    ],
+)
+def test_a_base_url_ending_in_its_version_is_verified_at_the_root(
+    server: MockGraphServer, capsys: pytest.CaptureFixture[str], suffix: str, flags: list[str], version: str
+) -> None:
+    argv = [
+        "verify",
+        "--base-url",
+        server.url + suffix,
+        "--token",
+        TOKEN,
+        "--low-privilege-token",
+        READ_ONLY_TOKEN,
+    ]
+    code = main([*argv, *flags])
+    captured = capsys.readouterr()
+    assert code == 0, captured.out
+    assert (
+        f"ends in the version '{suffix.rstrip('/')}': verifying {server.url} with --api-version {version}"
+        in (captured.err)
+    )
+    assert f"mockgraph verify against {server.url}\n" in captured.out
+    paths = [entry.path for entry in journal_of(server.app).entries()]
+    assert paths
+    assert all(path.startswith(f"/{version}/identity/") for path in paths), sorted(set(paths))
+
+
+@pytest.mark.parametrize(
+    ("suffix", "flags", "message"),
+    [
+        ("/beta", ["--api-version", "v1.0"], "ends in the version '/beta' but --api-version is v1.0"),
+        ("/v1.0/", ["--api-version", "beta"], "ends in the version '/v1.0' but --api-version is beta"),
+        ("/beta/identity/apiConnectors", [], "has the version segment '/beta' inside its path"),
+    ],
+)
+def test_a_base_url_with_a_conflicting_or_inner_version_is_refused(
+    server: MockGraphServer, capsys: pytest.CaptureFixture[str], suffix: str, flags: list[str], message: str
+) -> None:
+    assert main(["verify", "--base-url", server.url + suffix, "--token", TOKEN, *flags]) == 2
+    err = capsys.readouterr().err
+    assert message in err
+    assert f"give Graph's root, {server.url}," in err or f"give the root, {server.url}," in err
+    assert journal_of(server.app).entries() == []  # refused before any request
+
+
+@pytest.mark.parametrize(
+    ("base_url", "api_version", "expected"),
+    [
+        ("https://graph.microsoft.com", None, ("https://graph.microsoft.com", "beta", False)),
+        ("https://graph.microsoft.com/", "v1.0", ("https://graph.microsoft.com", "v1.0", False)),
+        ("https://graph.microsoft.com/v1.0", None, ("https://graph.microsoft.com", "v1.0", True)),
+        (
+            "http://127.0.0.1:5000/proxy/graph/BETA/",
+            "beta",
+            ("http://127.0.0.1:5000/proxy/graph", "beta", True),
+        ),
+        ("http://[::1]:5000/betamax", None, ("http://[::1]:5000/betamax", "beta", False)),
+    ],
+)
+def test_verification_root(base_url: str, api_version: str | None, expected: tuple[str, str, bool]) -> None:
+    root = verification_root(base_url, api_version)
+    assert (root.base_url, root.version, root.notice is not None) == expected
+
+
+@pytest.mark.parametrize(
+    "base_url", ["graph.microsoft.com", "ftp://graph.microsoft.com", "https://g.example/?x=1"]
+)
+def test_a_base_url_that_is_not_an_http_root_is_refused(base_url: str) -> None:
+    with pytest.raises(BaseUrlError, match="--base-url must"):
+        verification_root(base_url, None)

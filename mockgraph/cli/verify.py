@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from mockgraph.verify.base_url import BaseUrlError, verification_root
 from mockgraph.verify.probe import Target, fetch_token, run_scenarios
 from mockgraph.verify.report import summary, write_junit_xml
 from mockgraph.verify.scenarios import SCENARIOS
@@ -29,9 +30,17 @@ def register(subparsers: Any) -> None:
         ),
     )
     parser.add_argument(
-        "--base-url", required=True, help="e.g. http://127.0.0.1:5000 or https://graph.microsoft.com"
+        "--base-url",
+        required=True,
+        help="Graph's root, e.g. http://127.0.0.1:5000 or https://graph.microsoft.com (a trailing /beta or /v1.0 "
+        "is taken as the version)",
     )
-    parser.add_argument("--api-version", choices=["beta", "v1.0"], default="beta")
+    parser.add_argument(
+        "--api-version",
+        choices=["beta", "v1.0"],
+        default=None,
+        help="the version to verify (default: the one --base-url ends in, else beta)",
+    )
     parser.add_argument("--token", help=f"a bearer token for Graph (or set {TOKEN_ENV})")
     parser.add_argument("--tenant", help="tenant id or domain, for the client-credentials grant")
     parser.add_argument("--client-id", help="application (client) id, for the client-credentials grant")
@@ -70,19 +79,22 @@ def _token(args: argparse.Namespace) -> str:
 
 def verify(args: argparse.Namespace) -> int:
     try:
+        root = verification_root(args.base_url, args.api_version)
+        if root.notice is not None:
+            print(f"mockgraph verify: {root.notice}", file=sys.stderr)
         token = _token(args)
-    except (ValueError, RuntimeError, OSError) as error:
+    except (BaseUrlError, ValueError, RuntimeError, OSError) as error:
         print(f"mockgraph verify: {error}", file=sys.stderr)
         return 2
     target = Target(
-        base_url=args.base_url,
+        base_url=root.base_url,
         token=token,
         low_privilege_token=args.low_privilege_token or os.environ.get(LOW_TOKEN_ENV),
-        version=args.api_version,
+        version=root.version,
         timeout=args.timeout,
     )
     results = run_scenarios(target, SCENARIOS)
-    print(summary(results, base_url=args.base_url))
+    print(summary(results, base_url=root.base_url))
     if args.junit_xml is not None:
         write_junit_xml(results, args.junit_xml)
     return 1 if any(result.outcome == "failed" for result in results) else 0

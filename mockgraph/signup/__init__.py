@@ -1,8 +1,9 @@
 """The sign-up simulator: call a connector's target exactly as Entra or Azure AD B2C would, and judge the answer.
 
 ``try_connector(app_or_url, user)`` tests one endpoint; ``Simulator.for_app(app)`` runs the user flows stored in
-an emulator (``simulate_step``, ``sign_up``); transports reach real URLs (``HttpTransport``) or WSGI apps in-process
-(``WsgiTransport``) or ASGI apps (``AsgiTransport``).
+an emulator (``simulate_step``, ``sign_up``); transports reach real URLs (``HttpTransport``, each attempt within a
+total deadline kept by ``DeadlineTransport``) or WSGI apps in-process (``WsgiTransport``) or ASGI apps
+(``AsgiTransport``).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from mockgraph.signup.asgi_transport import AsgiTransport
 from mockgraph.signup.caller import basic_credentials
 from mockgraph.signup.contract import FailureKind, Outcome, OutcomeKind
+from mockgraph.signup.deadline import DeadlineTransport
 from mockgraph.signup.model import (
     DEFAULT_EXTENSIONS_APP_ID,
     FlowSettings,
@@ -34,6 +36,7 @@ __all__ = [
     "DEFAULT_EXTENSIONS_APP_ID",
     "AsgiTransport",
     "ClientCertificate",
+    "DeadlineTransport",
     "FailureKind",
     "FlowSettings",
     "HttpTransport",

@@ -10,7 +10,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from mockgraph.signup.contract import FailureKind
-from mockgraph.signup.transport import InboundResponse, OutboundRequest, TransportFailure
+from mockgraph.signup.messages import InboundResponse, OutboundRequest, TransportFailure
 
 
 class AsgiTransport:

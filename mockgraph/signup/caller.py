@@ -11,7 +11,7 @@ from mockgraph.core.certificates import load_client_identity
 from mockgraph.core.odata_types import BASIC_AUTHENTICATION
 from mockgraph.resources.connectors.model import active_certificate
 from mockgraph.signup.contract import FailureKind
-from mockgraph.signup.transport import (
+from mockgraph.signup.messages import (
     ClientCertificate,
     InboundResponse,
     OutboundRequest,

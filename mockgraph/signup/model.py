@@ -117,8 +117,9 @@ class SignUpUser:
 class FlowSettings:
     """How the simulated flow is set up, and the choices where the docs are silent (see docs/fidelity.md).
 
-    ``collected``: attributes on the attribute collection page (None: every built-in attribute and every custom
-    attribute the user enters). ``application_claims``: claims the token carries (None: the collected ones).
+    ``collected``: the flow's user attributes, on the attribute collection page (None: every built-in attribute and
+    every custom attribute the user enters); only these of the user's claims are sent, accepted back and stored.
+    ``application_claims``: claims the token carries (None: the collected ones).
     """
 
     product: Product = Product.ENTRA

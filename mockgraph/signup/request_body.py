@@ -1,4 +1,4 @@
-"""The JSON body Entra or B2C posts to a connector at each step (reference section 1), claims without a value left out."""
+"""The JSON body Entra or B2C posts to a connector at each step (reference section 1): collected claims with a value."""
 
 from __future__ import annotations
 
@@ -21,12 +21,27 @@ def has_value(value: Any) -> bool:
 def directory_claims(
     user: SignUpUser, settings: FlowSettings, overrides: Mapping[str, Any] = {}
 ) -> dict[str, Any]:
-    """The user's claims under their wire names: provided, then entered on the page, then ``overrides``."""
+    """The user's claims the flow collects, under their wire names: provided, then entered, then ``overrides``."""
     claims: dict[str, Any] = {}
     for source in (user.provided, user.entered, overrides):
         for name, value in source.items():
             claims[settings.claim_name(name)] = value
-    return claims
+    return collected_only(claims, user, settings)
+
+
+def collected_only(claims: Mapping[str, Any], user: SignUpUser, settings: FlowSettings) -> dict[str, Any]:
+    """The user attributes among ``claims`` (wire names) that the flow collects; the rest never travel.
+
+    "The exact claims sent to the API depend on which information is collected from the user or is provided by the
+    identity provider" (E1, reference section 1.3), and the approvals walkthrough, whose page collects displayName,
+    city and one custom attribute, sends exactly those (E4, section 1.4). A claim the identity provider supplies is
+    sent only if the flow has it as a user attribute (H1: a returned claim "must be selected in the User attributes
+    for the user flow"). Outside the user attributes, and so sent whatever the page collects: ``email`` and
+    ``identities`` and ``ui_locales`` ("typically sent in all requests", E1, section 1.2), B2C's ``step`` and
+    ``client_id`` (B1, section 1.5), and ``objectId`` at the token step (B2, section 1.5).
+    """
+    names = set(settings.collected_claims(user))
+    return {name: value for name, value in claims.items() if name in names}
 
 
 def build_request_body(
@@ -47,8 +62,9 @@ def build_request_body(
     }
     if step is Step.PRE_TOKEN_ISSUANCE:
         values["objectId"] = user.object_id_or_default()  # objectId only once the user exists (section 1.5)
+    attributes = collected_only(claims, user, settings)
     values.update(
-        {name: value for name, value in claims.items() if name not in ("email", "identities", "objectId")}
+        {name: value for name, value in attributes.items() if name not in ("email", "identities", "objectId")}
     )
     ordered = [*_LEADING, *BUILT_IN_ATTRIBUTES]
     body = {name: values[name] for name in ordered if name in values and has_value(values[name])}

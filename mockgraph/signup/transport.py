@@ -1,132 +1,61 @@
-"""How the simulator reaches a connector's target: real HTTP(S) with ``requests``, or a WSGI app in-process.
+"""How the simulator reaches a connector's target: real HTTP(S) within a deadline, or a WSGI app in-process.
 
 A transport sends one ``OutboundRequest`` and returns an ``InboundResponse``, or raises ``TransportFailure`` naming
-what went wrong before an answer arrived (timeout, refused connection, TLS, other connection errors).
+what went wrong before an answer arrived (timeout, refused connection, TLS, other connection errors). The message
+types live in :mod:`mockgraph.signup.messages` and are re-exported here.
 """
 
 from __future__ import annotations
 
 import base64
-import ssl
-import tempfile
 import threading
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Protocol
+from collections.abc import Callable, Iterable
+from typing import Any
 from urllib.parse import urlsplit
 
-import requests
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 from werkzeug.test import Client, EnvironBuilder
 
 from mockgraph.signup.contract import FailureKind
+from mockgraph.signup.deadline import DeadlineTransport
+from mockgraph.signup.messages import (
+    ClientCertificate,
+    InboundResponse,
+    OutboundRequest,
+    Transport,
+    TransportFailure,
+)
+
+__all__ = [
+    "ClientCertificate",
+    "HttpTransport",
+    "InboundResponse",
+    "OutboundRequest",
+    "Transport",
+    "TransportFailure",
+    "WsgiApp",
+    "WsgiTransport",
+]
 
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
-@dataclass(frozen=True)
-class ClientCertificate:
-    """The PEM certificate and key presented for mutual TLS."""
-
-    cert_pem: bytes
-    key_pem: bytes
-
-
-@dataclass(frozen=True)
-class OutboundRequest:
-    """One POST to a connector's target URL (the query string is part of ``url``)."""
-
-    url: str
-    headers: Mapping[str, str]
-    body: bytes
-    timeout: float
-    client_certificate: ClientCertificate | None = None
-
-
-@dataclass(frozen=True)
-class InboundResponse:
-    status: int
-    body: bytes
-    headers: Mapping[str, str] = field(default_factory=dict)
-
-
-class TransportFailure(Exception):
-    """Raise if no answer arrived: ``kind`` says why, ``detail`` is for the developer (never shown to users)."""
-
-    def __init__(self, kind: FailureKind, detail: str) -> None:
-        super().__init__(detail)
-        self.kind = kind
-        self.detail = detail
-
-
-class Transport(Protocol):
-    def send(self, request: OutboundRequest) -> InboundResponse: ...
-
-
-def _chain(error: BaseException) -> list[BaseException]:
-    """An exception and everything it wraps (requests and urllib3 nest the socket error several levels down)."""
-    seen: list[BaseException] = []
-    pending: list[BaseException] = [error]
-    while pending:
-        current = pending.pop()
-        if any(current is known for known in seen):
-            continue
-        seen.append(current)
-        pending.extend(
-            e
-            for e in (current.__cause__, current.__context__, getattr(current, "reason", None))
-            if isinstance(e, BaseException)
-        )
-        pending.extend(a for a in current.args if isinstance(a, BaseException))
-    return seen
-
-
-def classify(error: BaseException) -> FailureKind:
-    """The failure kind of a transport exception."""
-    chain = _chain(error)
-    if any(isinstance(e, requests.exceptions.Timeout | TimeoutError) for e in chain):
-        return FailureKind.TIMEOUT
-    if any(isinstance(e, ssl.SSLError | requests.exceptions.SSLError) for e in chain):
-        return FailureKind.TLS_ERROR
-    if any(isinstance(e, ConnectionRefusedError) for e in chain):
-        return FailureKind.CONNECTION_REFUSED
-    return FailureKind.CONNECTION_ERROR
-
-
 class HttpTransport:
-    """Real HTTP(S) with ``requests``: no redirects followed, no proxies or .netrc from the environment.
+    """Real HTTP(S): each attempt gets ``request.timeout`` in total, connect to last byte (a ``DeadlineTransport``).
 
-    ``verify`` is passed to requests (True, False, or a CA bundle path for test servers with their own CA).
+    ``verify`` is True (certifi's CA bundle), False, or a CA bundle path for test servers with their own CA. No
+    redirects are followed, no proxies or .netrc from the environment are used.
     """
 
     def __init__(self, *, verify: bool | str = True) -> None:
         self.verify = verify
 
     def send(self, request: OutboundRequest) -> InboundResponse:
-        with requests.Session() as session, tempfile.TemporaryDirectory(prefix="mockgraph-mtls-") as folder:
-            session.trust_env = False  # environment proxies or a .netrc must not change what is sent
-            cert: tuple[str, str] | None = None
-            if request.client_certificate is not None:
-                cert_path, key_path = Path(folder, "client.pem"), Path(folder, "client.key")
-                cert_path.write_bytes(request.client_certificate.cert_pem)
-                key_path.touch(mode=0o600)
-                key_path.write_bytes(request.client_certificate.key_pem)
-                cert = (str(cert_path), str(key_path))
-            try:
-                response = session.post(
-                    request.url,
-                    data=request.body,
-                    headers=dict(request.headers),
-                    timeout=request.timeout,
-                    cert=cert,
-                    verify=self.verify,
-                    allow_redirects=False,
-                )
-            except requests.exceptions.RequestException as error:
-                raise TransportFailure(classify(error), f"{type(error).__name__}: {error}") from None
-            return InboundResponse(response.status_code, response.content, dict(response.headers))
+        answer = DeadlineTransport(verify=self.verify).send(request, request.timeout)
+        if isinstance(answer, TransportFailure):
+            raise answer
+        return answer
 
 
 class WsgiTransport:

@@ -6,6 +6,7 @@ While a ``GraphMock`` is active:
   ``httpx.HTTPTransport.handle_request`` and ``httpx.AsyncHTTPTransport.handle_async_request``, as respx
   does), to ``https://graph.microsoft.com/...`` or ``https://login.microsoftonline.com/...`` is answered
   by the app's WSGI callable, in this process;
+- the sign-up simulator's real-HTTP calls (``DeadlineTransport.send``, which uses neither library) likewise;
 - any other Graph URL gets Graph's own error from the app (the catch-all route), never the network;
 - any other host is refused with the library's connection error (and journaled as unroutable), unless
   it is listed in ``allow_hosts``: then, and only then, the call goes out as it would without the mock.
@@ -152,7 +153,7 @@ class GraphMock:
             requests_mock.add_passthru(re.compile(rf"https?://{re.escape(host)}(:\d+)?(/|$)", re.IGNORECASE))
         requests_mock.start()
         self._requests_mock = requests_mock
-        self._patches = self._httpx_patches()
+        self._patches = [*self._httpx_patches(), self._simulator_patch()]
         for patch in self._patches:
             patch.start()
 
@@ -284,3 +285,26 @@ class GraphMock:
             mock.patch.object(httpx.HTTPTransport, "handle_request", handle_request),
             mock.patch.object(httpx.AsyncHTTPTransport, "handle_async_request", handle_async_request),
         ]
+
+    def _simulator_patch(self) -> Any:
+        """The sign-up simulator speaks http.client directly: route its calls as requests' and httpx's are."""
+        from mockgraph.signup.contract import FailureKind
+        from mockgraph.signup.deadline import DeadlineTransport
+        from mockgraph.signup.messages import InboundResponse, OutboundRequest, TransportFailure
+
+        original = DeadlineTransport.send
+        graph = self
+
+        def send(
+            transport: DeadlineTransport, request: OutboundRequest, deadline_seconds: float
+        ) -> InboundResponse | TransportFailure:
+            if _host(request.url) in graph.allow_hosts:
+                return original(transport, request, deadline_seconds)
+            answer = graph.answer("POST", request.url, request.headers.items(), request.body)
+            if answer is None:
+                # requests' ConnectionError (what the simulator got when it used requests) was a connection error
+                return TransportFailure(FailureKind.CONNECTION_ERROR, graph._refusal_message(request.url))
+            status, headers, content = answer
+            return InboundResponse(status, content, dict(headers))
+
+        return mock.patch.object(DeadlineTransport, "send", send)
