@@ -77,7 +77,7 @@ def create_app(
     app.register_error_handler(GraphError, error_response)
     app.register_error_handler(HTTPException, _http_exception)
     app.register_error_handler(Exception, _unexpected)
-    # The request journal and fault injection (state.extras "journal" / "faults").
+    # The hooks that feed the state's request journal and apply its faults.
     kit_wiring.install(app)
     # The admin API (/_mockgraph/health, reset, seed, snapshot, journal, faults).
     register_admin(app)

@@ -133,14 +133,3 @@ def test_journal_and_faults_through_the_admin_api() -> None:
     assert good.get_json()["rules"][0]["status"] == 429
     assert client.delete("/_mockgraph/faults").status_code == 204
     assert client.get("/_mockgraph/faults").get_json() == {"rules": []}
-
-
-def test_missing_journal_or_faults_is_501() -> None:
-    app = create_app()
-    state_of(app).extras.clear()
-    client = app.test_client()
-    for method, path in [("GET", "journal"), ("DELETE", "journal"), ("GET", "faults"), ("PUT", "faults")]:
-        response = client.open(f"/_mockgraph/{path}", method=method, json={"rules": []})
-        assert response.status_code == 501
-        assert response.get_json()["error"]["code"] == "NotImplemented"
-    assert client.post("/_mockgraph/reset").status_code == 204

@@ -42,6 +42,15 @@ def test_two_apps_share_no_state() -> None:
     assert state_of(first).store is not state_of(second).store
 
 
+def test_two_apps_share_no_journal_and_no_faults() -> None:
+    first, second = create_app({"auth_mode": "off"}), create_app({"auth_mode": "off"})
+    state_of(first).faults.fail_next(1, status=503)
+    assert first.test_client().get("/beta/identity/apiConnectors").status_code == 503
+    assert second.test_client().get("/beta/identity/apiConnectors").status_code == 200
+    assert [e.status for e in state_of(first).journal.entries()] == [503]
+    assert [e.status for e in state_of(second).journal.entries()] == [200]
+
+
 def test_package_is_typed() -> None:
     from importlib import resources
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Response, g, request
+from flask import Response, request
 
 from mockgraph.core import query
 from mockgraph.core.errors import ResourceNotFound
@@ -19,6 +19,7 @@ from mockgraph.core.principal import Principal
 from mockgraph.resources.connectors import model as connectors
 from mockgraph.resources.connectors.model import COLLECTION
 from mockgraph.resources.userflows import views as userflows_api
+from mockgraph.web.context import request_context
 from mockgraph.web.http import json_response, no_content, read_json_body
 from mockgraph.web.routing import Route, resolve
 from mockgraph.web.state import EmulatorState, current_state
@@ -72,10 +73,11 @@ def dispatch(path: str = "") -> Response:
     """Resolve, authenticate, authorise, then run the operation's handler."""
     state = current_state()
     # The journal hook resolved the path already when it could (kit_wiring._start); resolve it here otherwise.
-    route = g.get("graph_route") or resolve(request.method, request.path)
-    g.operation = route.operation
+    context = request_context()
+    route = context.route or resolve(request.method, request.path)
+    context.route = route
     principal = state.gatekeeper.authenticate(request.headers.get("Authorization"))
-    g.principal = principal
+    context.principal = principal
     state.gatekeeper.authorize(principal, route.operation)
     return HANDLERS[route.operation](Call(state, route, principal))
 

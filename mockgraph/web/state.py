@@ -1,41 +1,52 @@
-"""The per-app emulator state: configuration, store, compiled contracts, identity, clock and hooks."""
+"""The per-app emulator state: configuration, store, contracts, identity, clock, request journal and faults.
+
+Every app owns its configuration, store, directory, token issuer, journal and fault rules; nothing mutable
+lives at module level. The compiled contracts and the signing key are shared (see ``mockgraph.identity.keys``).
+"""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 from flask import Flask, current_app
 
 from mockgraph.core.config import MockGraphConfig
 from mockgraph.core.contracts import Contracts
-from mockgraph.identity import Gatekeeper
+from mockgraph.identity.gatekeeper import Gatekeeper
 from mockgraph.storage.store import Store
+from mockgraph.web.faults import Faults
+from mockgraph.web.journal import Journal
 
 EXTENSION_KEY = "mockgraph"
 
 
 @dataclass
 class EmulatorState:
-    """Everything one app owns; nothing lives at module level, so two apps never share data."""
+    """Everything one app owns, kept in ``app.extensions["mockgraph"]``: read it with :func:`state_of`."""
 
     config: MockGraphConfig
     store: Store
     contracts: Contracts
     gatekeeper: Gatekeeper
     clock: Callable[[], float] = time.time
-    # Extension points for the journal, faults and other per-app features: name -> object.
-    extras: dict[str, Any] = field(default_factory=dict)
+    # Every request the app answered (fed by mockgraph.web.hooks), and the faults it injects.
+    journal: Journal = field(default_factory=Journal)
+    faults: Faults = field(default_factory=Faults)
 
     def now(self) -> float:
         return self.clock()
 
 
 def state_of(app: Flask) -> EmulatorState:
-    state = app.extensions[EXTENSION_KEY]
-    assert isinstance(state, EmulatorState)
+    """The state of an app made by ``mockgraph.create_app``.
+
+    :raises TypeError: if ``app`` is another Flask app (it holds no emulator state).
+    """
+    state = app.extensions.get(EXTENSION_KEY)
+    if not isinstance(state, EmulatorState):
+        raise TypeError(f"{app!r} is not an emulator made by mockgraph.create_app")
     return state
 
 
