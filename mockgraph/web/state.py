@@ -1,7 +1,13 @@
 """The per-app emulator state: configuration, store, contracts, identity, clock, request journal and faults.
 
-Every app owns its configuration, store, directory, token issuer, journal and fault rules; nothing mutable
-lives at module level. The compiled contracts and the signing key are shared (see ``mockgraph.identity.keys``).
+The promise, exactly: every app owns its configuration, store, directory, token issuer, journal and fault
+rules, and nothing mutable lives at module level, so no two apps share data. Two immutable things are
+shared because they are costly to build: the compiled contracts, and the signing key, which is one per
+key configuration (``mockgraph.identity.keys``). Apps naming the same key file (``signing_key_path``, or
+the one beside a state file) share that file's key; apps naming none share the process's development key
+(``mint_token()``'s too). So a token one app issues is accepted by another app only when both have the
+same key configuration and the other knows the token's tenant; apps with different key files refuse each
+other's tokens. Give each app its own key file to keep their tokens apart.
 """
 
 from __future__ import annotations
