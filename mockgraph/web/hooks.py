@@ -34,7 +34,7 @@ def install(app: Flask) -> None:
 
 
 # Hosts Entra lists as one cloud; MSAL reads them to share its token cache across aliases.
-_ALIASES = ["login.microsoftonline.com", "login.windows.net", "login.microsoft.com", "sts.windows.net"]
+_ALIASES = ("login.microsoftonline.com", "login.windows.net", "login.microsoft.com", "sts.windows.net")
 
 
 def _instance_discovery() -> Response:
@@ -47,7 +47,7 @@ def _instance_discovery() -> Response:
         "tenant_discovery_endpoint": f"{base}/{tenant}/v2.0/.well-known/openid-configuration",
         "api-version": request.args.get("api-version", "1.1"),
         "metadata": [
-            {"preferred_network": _ALIASES[0], "preferred_cache": _ALIASES[1], "aliases": _ALIASES},
+            {"preferred_network": _ALIASES[0], "preferred_cache": _ALIASES[1], "aliases": list(_ALIASES)},
         ],
     }
     return Response(json.dumps(document), status=200, content_type="application/json; charset=utf-8")
