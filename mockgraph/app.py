@@ -27,6 +27,7 @@ from mockgraph.storage.store import Store
 from mockgraph.web import hooks
 from mockgraph.web.dispatch import make_dispatcher
 from mockgraph.web.entra import register_entra_routes
+from mockgraph.web.faults import Faults
 from mockgraph.web.http import add_graph_headers, assign_request_ids, error_response
 from mockgraph.web.routing import Router
 from mockgraph.web.state import EXTENSION_KEY, EmulatorState
@@ -66,6 +67,7 @@ def create_app(
         gatekeeper=gatekeeper,
         catalog=CATALOG,
         router=ROUTER,
+        faults=Faults(CATALOG),
     )
     app.before_request(assign_request_ids)
     app.after_request(add_graph_headers)
@@ -83,7 +85,7 @@ def create_app(
     app.register_error_handler(GraphError, error_response)
     app.register_error_handler(HTTPException, _http_exception)
     app.register_error_handler(Exception, _unexpected)
-    # The request journal and fault injection (state.extras "journal" / "faults").
+    # The hooks that feed the state's request journal and apply its faults.
     hooks.install(app)
     # The admin API (/_mockgraph/health, reset, seed, snapshot, journal, faults).
     register_admin(app)

@@ -55,7 +55,7 @@ def test_faults_are_per_operation(
     auth: dict[str, str],
 ) -> None:
     seeded = mockgraph_connectors.seed()
-    mockgraph_faults.fail_next(1, status=503, operation=CATALOG.find("GET_CONNECTOR").id)
+    mockgraph_faults.fail_next(1, status=503, operation=CATALOG["GET_CONNECTOR"].id)
     assert mockgraph_client.get(CONNECTORS, headers=auth).status_code == 200
     assert mockgraph_client.get(f"{CONNECTORS}/{seeded['id']}", headers=auth).status_code == 503
     assert mockgraph_client.get(f"{CONNECTORS}/{seeded['id']}", headers=auth).status_code == 200

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import warnings
+from pathlib import Path
 from typing import Any
 
 import msal  # type: ignore[import-untyped]
@@ -328,3 +329,54 @@ def test_off_mode_without_token_acts_in_the_default_tenant() -> None:
     listed = client.get(COLLECTION, headers=auth(mint_token())).json or {}
     assert len(listed["value"]) == 1
     assert json.dumps(listed).count("Test API") == 1
+
+
+# Which apps accept whose tokens: one signing key per key configuration --------------------------------
+
+
+def endpoint_token(app: Flask) -> str:
+    """An app token from ``app``'s own Entra token endpoint (client credentials, the default app)."""
+    form = {
+        "grant_type": "client_credentials",
+        "client_id": DEFAULT_CLIENT_ID,
+        "client_secret": DEFAULT_CLIENT_SECRET,
+        "scope": "https://graph.microsoft.com/.default",
+    }
+    response = app.test_client().post(f"/{DEFAULT_TENANT_ID}/oauth2/v2.0/token", data=form)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    token: str = (response.json or {})["access_token"]
+    return token
+
+
+def list_status(app: Flask, token: str) -> int:
+    return app.test_client().get(COLLECTION, headers=auth(token)).status_code
+
+
+def test_a_token_is_refused_by_an_app_with_another_key_file(tmp_path: Path) -> None:
+    one = create_app({"signing_key_path": tmp_path / "one" / "key.pem"})
+    other = create_app({"signing_key_path": tmp_path / "other" / "key.pem"})
+    default = create_app()
+    token = endpoint_token(one)
+    assert list_status(one, token) == 200
+    assert list_status(other, token) == 401
+    assert list_status(default, token) == 401
+    assert list_status(one, endpoint_token(default)) == 401
+    assert list_status(one, mint_token()) == 401  # the development key is not this app's key
+
+
+def test_a_token_is_accepted_by_every_app_with_the_same_key_file(tmp_path: Path) -> None:
+    path = tmp_path / "shared.pem"
+    first = create_app({"signing_key_path": path})
+    second = create_app({"signing_key_path": path, "connector_limit": 1})  # other settings, same key
+    assert list_status(second, endpoint_token(first)) == 200
+    assert list_status(first, endpoint_token(second)) == 200
+    assert list_status(first, mint_token(signing_key_path=path)) == 200
+
+
+def test_apps_without_a_key_file_share_the_development_key() -> None:
+    # As every Entra tenant's tokens carry one key set's signatures: the tenant decides, not the key.
+    first, second = create_app(), create_app({"connector_limit": 1})
+    assert list_status(second, endpoint_token(first)) == 200
+    assert list_status(first, mint_token()) == 200
+    elsewhere = create_app({"tenants": (Tenant(TENANT_B, "b.example"),), "apps": (APP_B,), "users": ()})
+    assert list_status(elsewhere, endpoint_token(first)) == 401  # signed right, but not its tenant

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -59,7 +61,8 @@ def test_key_file_round_trip_keeps_tokens_valid_across_a_restart(tmp_path: Path)
     token = before.tokens.mint()
     assert before.key is not process_signing_key()
 
-    after = Gatekeeper(config)  # a "restart": the key is read from the file again
+    keys_module._key_from_pem.cache_clear()  # a "restart": a new process has read no key file yet
+    after = Gatekeeper(config)  # so the key is read from the file again
     assert after.key is not before.key
     assert after.key.kid == before.key.kid
     assert after.authenticate(f"Bearer {token}").app_id == DEFAULT_CLIENT_ID
@@ -73,6 +76,49 @@ def test_missing_key_file_is_created_private(tmp_path: Path) -> None:
     key = load_or_create_key(path)
     assert path.stat().st_mode & 0o777 == 0o600
     assert load_or_create_key(path).kid == key.kid
+
+
+def test_a_created_key_file_holds_a_new_key_of_its_own(tmp_path: Path) -> None:
+    first, second = load_or_create_key(tmp_path / "a.pem"), load_or_create_key(tmp_path / "b.pem")
+    assert len({first.kid, second.kid, process_signing_key().kid}) == 3
+
+
+def test_one_key_file_is_parsed_once_and_reread_when_it_changes(tmp_path: Path) -> None:
+    path = tmp_path / "signing.pem"
+    path.write_bytes(generate_key().private_pem())
+    first = Gatekeeper(MockGraphConfig(signing_key_path=path))
+    assert Gatekeeper(MockGraphConfig(signing_key_path=path)).key is first.key  # no second ~50 ms parse
+    replacement = generate_key()
+    path.write_bytes(replacement.private_pem())
+    assert Gatekeeper(MockGraphConfig(signing_key_path=path)).key.kid == replacement.kid
+
+
+def test_processes_racing_to_create_one_key_file_end_up_with_one_key(tmp_path: Path) -> None:
+    path = tmp_path / "state" / "mockgraph-signing-key.pem"
+    barrier = threading.Barrier(2)
+
+    def create() -> str:
+        barrier.wait()  # both find no file, both generate (~50 ms): only one may be written
+        return load_or_create_key(path).kid
+
+    with ThreadPoolExecutor(2) as pool:
+        kids = list(pool.map(lambda _: create(), range(2)))
+    keys_module._key_from_pem.cache_clear()
+    assert kids[0] == kids[1] == load_or_create_key(path).kid
+    assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temporary file left behind
+
+
+def test_a_key_file_is_created_where_hard_links_are_not_supported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_links(source: str, target: Path) -> None:
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(keys_module.os, "link", no_links)
+    path = tmp_path / "fat" / "key.pem"
+    created = load_or_create_key(path)
+    assert load_or_create_key(path).kid == created.kid
+    assert [p.name for p in path.parent.iterdir()] == [path.name]
 
 
 def test_key_file_with_a_non_rsa_key_is_refused(tmp_path: Path) -> None:

@@ -188,7 +188,7 @@ def test_a_retry_after_retry_after_is_fine_and_other_paths_do_not_count() -> Non
 def test_the_journal_is_bounded_and_counts_what_it_dropped() -> None:
     app = create_app({"auth_mode": "off"})
     journal = Journal(max_entries=3)
-    state_of(app).extras["journal"] = journal
+    state_of(app).journal = journal
     client = app.test_client()
     for index in range(5):
         client.get(f"/beta/identity/apiConnectors?marker={index}")

@@ -35,11 +35,38 @@ def test_importing_the_package_is_cheap() -> None:
     assert result.stdout.split() == ["False", "False"]
 
 
+def test_the_signup_simulator_loads_without_flask() -> None:
+    # It calls connectors over HTTP or WSGI; only Simulator.for_app(app) touches an emulator's state.
+    code = "import sys, mockgraph.signup; print('flask' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.split() == ["False"]
+
+
+def test_state_of_refuses_an_app_create_app_did_not_make() -> None:
+    from flask import Flask
+
+    from mockgraph.signup import Simulator
+
+    with pytest.raises(TypeError, match="create_app"):
+        state_of(Flask("someone-elses"))
+    with pytest.raises(TypeError, match="create_app"):
+        Simulator.for_app(Flask("someone-elses"))
+
+
 def test_two_apps_share_no_state() -> None:
     first, second = create_app({"auth_mode": "off"}), create_app({"auth_mode": "off"})
     assert first.test_client().post("/beta/identity/apiConnectors", json=BASIC_BODY).status_code == 201
     assert state_of(second).store.dump() == {}
     assert state_of(first).store is not state_of(second).store
+
+
+def test_two_apps_share_no_journal_and_no_faults() -> None:
+    first, second = create_app({"auth_mode": "off"}), create_app({"auth_mode": "off"})
+    state_of(first).faults.fail_next(1, status=503)
+    assert first.test_client().get("/beta/identity/apiConnectors").status_code == 503
+    assert second.test_client().get("/beta/identity/apiConnectors").status_code == 200
+    assert [e.status for e in state_of(first).journal.entries()] == [503]
+    assert [e.status for e in state_of(second).journal.entries()] == [200]
 
 
 def test_package_is_typed() -> None:

@@ -26,7 +26,7 @@ from mockgraph.core.errors import BadRequest, GraphError
 from mockgraph.identity.tokens import BadToken
 from mockgraph.storage.sqlite import SqliteStore
 from mockgraph.web.http import json_response, no_content, read_json_body
-from mockgraph.web.state import EmulatorState, current_state, state_of
+from mockgraph.web.state import current_state, state_of
 
 ADMIN_PREFIX = "/_mockgraph"
 TRUE_WORDS = ("1", "true", "yes")
@@ -43,13 +43,6 @@ class NotLoopback(GraphError):
     default_message = "The mockgraph admin API answers callers on this machine (loopback) only."
 
 
-class FeatureMissing(GraphError):
-    """501 when the app has no journal or fault injection attached."""
-
-    status = 501
-    default_code = "NotImplemented"
-
-
 def _is_loopback(address: str | None) -> bool:
     if not address:
         return False
@@ -63,13 +56,6 @@ def _is_loopback(address: str | None) -> bool:
 def _loopback_only() -> None:
     if not _is_loopback(request.remote_addr):
         raise NotLoopback(reason=f"admin call from non-loopback address {request.remote_addr}")
-
-
-def _extra(state: EmulatorState, name: str) -> Any:
-    found = state.extras.get(name)
-    if found is None:
-        raise FeatureMissing(f"This emulator has no {name}.", reason=f"state.extras has no {name!r}")
-    return found
 
 
 @admin.get("/health")
@@ -96,10 +82,8 @@ def reset() -> Response:
     for kind, records in kept.items():
         for record in records:
             state.store.insert(DIRECTORY_TENANT, kind, record)
-    for name in ("journal", "faults"):
-        feature = state.extras.get(name)
-        if feature is not None:
-            feature.clear()
+    state.journal.clear()
+    state.faults.clear()
     return no_content()
 
 
@@ -126,32 +110,31 @@ def snapshot() -> Response:
 
 @admin.get("/journal")
 def journal() -> Response:
-    journal = _extra(current_state(), "journal")
-    return json_response({"value": journal.export(), "dropped": getattr(journal, "dropped", 0)})
+    journal = current_state().journal
+    return json_response({"value": journal.export(), "dropped": journal.dropped})
 
 
 @admin.delete("/journal")
 def clear_journal() -> Response:
-    _extra(current_state(), "journal").clear()
+    current_state().journal.clear()
     return no_content()
 
 
 @admin.get("/faults")
 def faults() -> Response:
-    return json_response(_extra(current_state(), "faults").describe())
+    return json_response(current_state().faults.describe())
 
 
 @admin.put("/faults")
 def configure_faults() -> Response:
     state = current_state()
-    feature = _extra(state, "faults")
-    feature.configure(read_json_body(state.config.max_body_bytes))
-    return json_response(feature.describe())
+    state.faults.configure(read_json_body(state.config.max_body_bytes))
+    return json_response(state.faults.describe())
 
 
 @admin.delete("/faults")
 def clear_faults() -> Response:
-    _extra(current_state(), "faults").clear()
+    current_state().faults.clear()
     return no_content()
 
 

@@ -217,6 +217,12 @@ class Catalog:
     def __iter__(self) -> Iterator[Operation]:
         return iter(self.operations)
 
+    def __getitem__(self, name: str) -> Operation:
+        found = self.find(name)
+        if found is None:
+            raise KeyError(name)
+        return found
+
     def find(self, name: str) -> Operation | None:
         """The operation with this name (``LIST_CONNECTORS``, any case) or operation id."""
         return self._by_name.get(name) or self._by_name.get(name.upper())

@@ -12,7 +12,9 @@ import sys
 import time
 from typing import Any, TextIO
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, request
+
+from mockgraph.web.context import request_context
 
 LOGGER_NAME = "mockgraph.requests"
 MAX_PATH = 200
@@ -20,10 +22,9 @@ log = logging.getLogger(LOGGER_NAME)
 
 
 def _error_code(response: Response) -> str | None:
-    error = getattr(g, "graph_error", None)
-    code = getattr(error, "code", None)
-    if isinstance(code, str):
-        return code
+    error = request_context().error
+    if error is not None:
+        return error.code
     if response.status_code < 400 or not response.is_json:
         return None
     body = response.get_json(silent=True)
@@ -35,8 +36,7 @@ def _error_code(response: Response) -> str | None:
 
 def request_fields(response: Response) -> dict[str, Any]:
     """What one log line says about the current request and its ``response``."""
-    started = getattr(g, "request_log_started", None)
-    elapsed = (time.perf_counter() - started) * 1000 if started is not None else 0.0
+    elapsed = (time.monotonic() - request_context().started) * 1000
     path = request.path if len(request.path) <= MAX_PATH else request.path[:MAX_PATH] + "..."
     return {
         "method": request.method,
@@ -58,7 +58,7 @@ def format_text(fields: dict[str, Any]) -> str:
 
 
 def _start() -> None:
-    g.request_log_started = time.perf_counter()
+    request_context()  # made now, so its start time covers every other hook
 
 
 def install(app: Flask, *, log_format: str = "text") -> None:

@@ -11,7 +11,7 @@ import time
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mockgraph.core.config import DEFAULT_TENANT_ID
 from mockgraph.core.errors import BadRequest, ResourceNotFound
@@ -25,6 +25,9 @@ from mockgraph.signup.model import FlowSettings, Product, SignUpUser, Step
 from mockgraph.signup.request_body import build_request_body, directory_claims
 from mockgraph.signup.transport import HttpTransport, Transport, TransportFailure, WsgiApp, WsgiTransport
 from mockgraph.storage.store import Record, Store
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 @dataclass(frozen=True)
@@ -142,8 +145,12 @@ class Simulator:
         self.clock = clock
 
     @classmethod
-    def for_app(cls, app: Any, **options: Any) -> Simulator:
-        state = app.extensions["mockgraph"]
+    def for_app(cls, app: Flask, **options: Any) -> Simulator:
+        """The simulator over ``app``'s store and clock (an app made by ``mockgraph.create_app``)."""
+        # Imported here: the rest of the simulator runs without Flask (against a URL or a WSGI callable).
+        from mockgraph.web.state import state_of
+
+        state = state_of(app)
         return cls(state.store, clock=state.now, **options)
 
     def flow(self, flow_id: str) -> tuple[userflows.FlowKind, Record]:

@@ -36,6 +36,7 @@ from mockgraph.testing.testkit import Connectors, Tokens, reset
 from mockgraph.web.faults import Faults
 from mockgraph.web.hooks import GRAPH_HOST, LOGIN_HOST, faults_of, journal_of
 from mockgraph.web.journal import Journal, JournalEntry
+from mockgraph.web.state import state_of
 
 INTERCEPTED_HOSTS = frozenset({GRAPH_HOST, LOGIN_HOST})
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
@@ -115,7 +116,7 @@ class GraphMock:
         self.app = app if app is not None else create_app({"auth_mode": "permissive", **(config or {})})
         self.allow_hosts = frozenset(host.lower() for host in allow_hosts)
         self.strict = strict
-        tenant = tenant_id or self.app.extensions["mockgraph"].gatekeeper.directory.default_tenant_id
+        tenant = tenant_id or state_of(self.app).gatekeeper.directory.default_tenant_id
         self.connectors = Connectors(self.app, tenant_id=tenant)
         self.tokens = Tokens(self.app, tenant_id=tenant)
         self._requests_mock: responses.RequestsMock | None = None

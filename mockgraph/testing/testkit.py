@@ -13,7 +13,6 @@ from mockgraph.core.odata_types import BASIC_AUTHENTICATION, PKCS12_CERTIFICATE
 from mockgraph.identity import BadToken
 from mockgraph.resources.connectors import model as connectors
 from mockgraph.resources.connectors.model import COLLECTION
-from mockgraph.web.hooks import faults_of, journal_of
 from mockgraph.web.state import EmulatorState, state_of
 
 SeedSpec = Iterable[Mapping[str, Any]] | Mapping[str, Iterable[Mapping[str, Any]]]
@@ -23,8 +22,8 @@ def reset(app: Flask) -> None:
     """Forget every connector, journal entry and fault rule of ``app`` (the per-test reset; O(1))."""
     state = state_of(app)
     state.store.reset()
-    journal_of(app).clear()
-    faults_of(app).clear()
+    state.journal.clear()
+    state.faults.clear()
 
 
 class Connectors:

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Response, g, request
+from flask import Response, request
 
 from mockgraph.core.operations import Route
 from mockgraph.web.call import Call, Reply, parse_query
+from mockgraph.web.context import request_context
 from mockgraph.web.http import json_response, read_json_body
 from mockgraph.web.state import current_state
 
@@ -34,10 +35,11 @@ def make_dispatcher() -> Callable[[str], Response]:
     def dispatch(path: str = "") -> Response:
         state = current_state()
         # The journal hook resolved the path already when it could (web.hooks); resolve it here otherwise.
-        route: Route = g.get("graph_route") or state.router.resolve(request.method, request.path)
-        g.operation = route.operation
+        context = request_context()
+        route: Route = context.route or state.router.resolve(request.method, request.path)
+        context.route = route
         principal = state.gatekeeper.authenticate(request.headers.get("Authorization"))
-        g.principal = principal
+        context.principal = principal
         state.gatekeeper.authorize(principal, route.operation)
         args = request.args.to_dict(flat=False)
         call = Call(

@@ -22,20 +22,20 @@ from __future__ import annotations
 import math
 import random
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 from mockgraph.core.errors import BadRequest, GatewayTimeout, GraphError, ServiceUnavailable, TooManyRequests
 from mockgraph.core.operations import Catalog
 
 ANY_OPERATION = "*"
-FAULT_ERRORS: dict[int, type[GraphError]] = {
-    429: TooManyRequests,
-    503: ServiceUnavailable,
-    504: GatewayTimeout,
-}
+FAULT_ERRORS: Mapping[int, type[GraphError]] = MappingProxyType(
+    {429: TooManyRequests, 503: ServiceUnavailable, 504: GatewayTimeout}
+)
 # Graph answers throttling with Retry-After; a one-second default keeps tests of retrying clients quick.
-DEFAULT_RETRY_AFTER = {429: 1}
+DEFAULT_RETRY_AFTER: Mapping[int, int] = MappingProxyType({429: 1})
 RULE_KEYS = frozenset({"operation", "status", "count", "fraction", "seed", "retryAfter", "latencyMs"})
 MAX_LATENCY_MS = 60_000
 

@@ -1,4 +1,4 @@
-"""Flask hooks that give every app a request journal and fault injection (``state.extras`` "journal"/"faults").
+"""Flask hooks that feed every app's request journal and apply its faults (``EmulatorState.journal``/``faults``).
 
 Also keeps the two real hostnames apart when the interceptor forwards them into one app: Entra's routes
 are not served on ``graph.microsoft.com``, and Graph's are not served on ``login.microsoftonline.com``.
@@ -11,10 +11,11 @@ import time
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, Request, Response, current_app, g, request
+from flask import Flask, Request, Response, current_app, request
 from werkzeug.exceptions import HTTPException
 
 from mockgraph.core.errors import GraphError
+from mockgraph.web.context import RequestContext, request_context
 from mockgraph.web.faults import Faults
 from mockgraph.web.http import REASON_HEADER, set_reason
 from mockgraph.web.journal import Journal, JournalEntry, redact
@@ -26,17 +27,14 @@ GRAPH_ENDPOINT = "graph"
 
 
 def install(app: Flask) -> None:
-    """Attach a fresh Journal and Faults to ``app`` and register the hooks that feed and apply them."""
-    extras = state_of(app).extras
-    extras.setdefault("journal", Journal())
-    extras.setdefault("faults", Faults(state_of(app).catalog))
+    """Register the hooks that feed ``app``'s journal and apply its faults (both made with its state)."""
     app.before_request(_start)
     app.after_request(_finish)
     app.add_url_rule("/common/discovery/instance", "entra_instance_discovery", _instance_discovery)
 
 
 # Hosts Entra lists as one cloud; MSAL reads them to share its token cache across aliases.
-_ALIASES = ["login.microsoftonline.com", "login.windows.net", "login.microsoft.com", "sts.windows.net"]
+_ALIASES = ("login.microsoftonline.com", "login.windows.net", "login.microsoft.com", "sts.windows.net")
 
 
 def _instance_discovery() -> Response:
@@ -49,22 +47,18 @@ def _instance_discovery() -> Response:
         "tenant_discovery_endpoint": f"{base}/{tenant}/v2.0/.well-known/openid-configuration",
         "api-version": request.args.get("api-version", "1.1"),
         "metadata": [
-            {"preferred_network": _ALIASES[0], "preferred_cache": _ALIASES[1], "aliases": _ALIASES},
+            {"preferred_network": _ALIASES[0], "preferred_cache": _ALIASES[1], "aliases": list(_ALIASES)},
         ],
     }
     return Response(json.dumps(document), status=200, content_type="application/json; charset=utf-8")
 
 
 def journal_of(app: Flask) -> Journal:
-    journal = state_of(app).extras["journal"]
-    assert isinstance(journal, Journal)
-    return journal
+    return state_of(app).journal
 
 
 def faults_of(app: Flask) -> Faults:
-    faults = state_of(app).extras["faults"]
-    assert isinstance(faults, Faults)
-    return faults
+    return state_of(app).faults
 
 
 def _host() -> str:
@@ -72,17 +66,17 @@ def _host() -> str:
 
 
 def _start() -> Response | None:
-    g.journal_started = time.monotonic()
+    context = request_context()
     host = _host()
     if request.endpoint != GRAPH_ENDPOINT:
         if host == GRAPH_HOST:
             # Graph itself has no token endpoint: answer as its router would.
-            g.mockgraph_unroutable = True
+            context.unroutable = True
             current_state().router.resolve(request.method, request.path)
-            g.mockgraph_unroutable = False
+            context.unroutable = False
         return None
     if host == LOGIN_HOST:
-        g.mockgraph_unroutable = True
+        context.unroutable = True
         response = Response(
             json.dumps({"error": "not_found", "error_description": f"No Entra endpoint at {request.path}."}),
             status=404,
@@ -94,14 +88,14 @@ def _start() -> Response | None:
         route = current_state().router.resolve(request.method, request.path)
     except GraphError:
         return None  # the dispatcher raises it again and answers Graph's error
-    g.operation = route.operation
-    g.graph_route = route  # the dispatcher takes it instead of resolving the path again
-    faults = _faults()
+    context.route = route  # the dispatcher takes it instead of resolving the path again
+    state = current_state()
+    faults = state.faults
     if not faults.active:
         return None
     try:
         # Faults hit authenticated callers, as Graph throttles per app; a 401 is left to the dispatcher.
-        g.principal = current_state().gatekeeper.authenticate(request.headers.get("Authorization"))
+        context.principal = state.gatekeeper.authenticate(request.headers.get("Authorization"))
     except GraphError:
         return None
     decision = faults.decide(route.operation.id)
@@ -112,30 +106,21 @@ def _start() -> Response | None:
     return None
 
 
-def _faults() -> Faults:
-    faults = current_state().extras["faults"]
-    assert isinstance(faults, Faults)
-    return faults
-
-
 def _finish(response: Response) -> Response:
-    journal = current_state().extras.get("journal")
-    if isinstance(journal, Journal):
-        journal.record(_entry(journal, response))
+    journal = current_state().journal
+    journal.record(_entry(journal, request_context(), response))
     return response
 
 
-def _entry(journal: Journal, response: Response) -> JournalEntry:
-    # The objects behind Flask's proxies, looked up once: every attribute read through a proxy looks the
+def _entry(journal: Journal, context: RequestContext, response: Response) -> JournalEntry:
+    # The request behind Flask's proxy, looked up once: every attribute read through a proxy looks the
     # context up again (~0.5 µs each, and the journal reads a dozen).
     req: Request = _unproxied(request)
-    flask_g: Any = _unproxied(g)
-    error = getattr(flask_g, "graph_error", None)
-    principal = getattr(flask_g, "principal", None)
-    operation = getattr(flask_g, "operation", None)
+    principal = context.principal
+    operation = context.route.operation if context.route is not None else None
     routed = req.endpoint not in (None, GRAPH_ENDPOINT) or operation is not None
-    document, form, size = _body(req, flask_g)
-    code, reason = _refusal(response, error)
+    document, form, size = _body(req, context)
+    code, reason = _refusal(response, context.error)
     args = req.args
     return JournalEntry(
         method=req.method,
@@ -150,11 +135,11 @@ def _entry(journal: Journal, response: Response) -> JournalEntry:
         status=response.status_code,
         error_code=code,
         reason=reason,
-        request_id=getattr(flask_g, "request_id", None),
+        request_id=context.request_id,
         retry_after=_retry_after(response),
-        unroutable=bool(getattr(flask_g, "mockgraph_unroutable", False)) or not routed,
+        unroutable=context.unroutable or not routed,
         time=journal.clock(),
-        started=getattr(flask_g, "journal_started", time.monotonic()),
+        started=context.started,
         finished=time.monotonic(),
     )
 
@@ -163,7 +148,7 @@ def _unproxied(proxy: Any) -> Any:
     return proxy._get_current_object()
 
 
-def _body(req: Request, flask_g: Any) -> tuple[Any, dict[str, str] | None, int]:
+def _body(req: Request, context: RequestContext) -> tuple[Any, dict[str, str] | None, int]:
     """The redacted JSON document or form, and the body's size; raw text is never kept (it may hold a secret)."""
     if req.mimetype == "application/x-www-form-urlencoded":
         # Read through request.form: a view that parsed the form has consumed the raw stream.
@@ -179,7 +164,7 @@ def _body(req: Request, flask_g: Any) -> tuple[Any, dict[str, str] | None, int]:
     limit = current_app.config.get("MAX_CONTENT_LENGTH")
     if limit is not None and (length or 0) > limit:
         return None, None, length or 0
-    parsed = getattr(flask_g, "parsed_json_body", None)
+    parsed = context.parsed_body
     if parsed is not None:
         # The view already parsed this body (mockgraph.web.http.read_json_body): same bytes, same document.
         document, size = parsed
@@ -196,8 +181,8 @@ def _body(req: Request, flask_g: Any) -> tuple[Any, dict[str, str] | None, int]:
         return None, None, len(raw)
 
 
-def _refusal(response: Response, error: Any) -> tuple[str | None, str | None]:
-    if isinstance(error, GraphError):
+def _refusal(response: Response, error: GraphError | None) -> tuple[str | None, str | None]:
+    if error is not None:
         return error.code, error.reason
     if response.status_code < 400:
         return None, None

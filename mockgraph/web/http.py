@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import random
-import uuid
 from typing import Any
 
-from flask import Response, g, request
+from flask import Response, request
 
 from mockgraph.core.errors import (
     GraphError,
@@ -16,7 +14,8 @@ from mockgraph.core.errors import (
     PayloadTooLarge,
     UnsupportedMediaType,
 )
-from mockgraph.core.text import ECHO_LIMIT, header_value
+from mockgraph.core.text import header_value
+from mockgraph.web.context import request_context
 
 REASON_HEADER = "x-mockgraph-reason"
 JSON_CONTENT_TYPE = (
@@ -38,32 +37,21 @@ _AGS_DIAGNOSTIC = json.dumps(
 )
 
 
-def new_request_id() -> str:
-    """A random version-4 GUID, as Graph's request ids are.
-
-    Drawn from ``random`` rather than ``uuid.uuid4()``: ``os.urandom`` is a system call that gives up the
-    interpreter lock, and on a threaded server every request then waited to take it back (a fifth of a
-    served GET's time). A request id needs to be unique, not unguessable; ``random`` reseeds in forked
-    workers, so they never repeat each other's ids.
-    """
-    return str(uuid.UUID(int=random.getrandbits(128), version=4))
-
-
 def assign_request_ids() -> None:
-    """Give this request its ``request-id`` and ``client-request-id`` (the caller's, echoed, when sent)."""
-    g.request_id = new_request_id()
-    g.client_request_id = sent_client_request_id() or g.request_id
+    """Give this request its ``request-id`` and ``client-request-id`` before any view or error reads them."""
+    request_context()
 
 
 def sent_client_request_id() -> str | None:
-    """The caller's ``client-request-id``, capped and escaped: it is echoed into a header and the body."""
-    sent = request.headers.get("client-request-id", "").strip()
-    return header_value(sent, ECHO_LIMIT) if sent else None
+    """The caller's ``client-request-id`` (capped and escaped), or None when it sent none."""
+    if not request.headers.get("client-request-id", "").strip():
+        return None
+    return request_context().client_request_id
 
 
 def request_ids() -> tuple[str, str]:
-    request_id = getattr(g, "request_id", None) or new_request_id()
-    return request_id, getattr(g, "client_request_id", None) or request_id
+    context = request_context()
+    return context.request_id, context.client_request_id
 
 
 def graph_date(moment: dt.datetime | None = None) -> str:
@@ -119,7 +107,7 @@ def error_response(error: GraphError) -> Response:
     for name, value in error.headers.items():
         response.headers[name] = value
     set_reason(response, error.reason)
-    g.graph_error = error
+    request_context().error = error
     return response
 
 
@@ -161,7 +149,7 @@ def read_json_body(max_bytes: int) -> Any:
     if charset.lower() in ("utf-8", "utf8"):
         # The request journal reads the same document (it parses bytes as UTF-8 itself): parsing it a
         # second time cost every write ~5 µs. Only the journal reads this, and it redacts before keeping it.
-        g.parsed_json_body = (document, len(raw))
+        request_context().parsed_body = (document, len(raw))
     if not isinstance(document, dict):
         node = "StartArray" if isinstance(document, list) else "PrimitiveValue"
         raise InvalidRequestBody(

@@ -1,19 +1,30 @@
-"""The per-app emulator state: configuration, store, compiled contracts, identity, clock and hooks."""
+"""The per-app emulator state: configuration, store, contracts, identity, clock, request journal and faults.
+
+The promise, exactly: every app owns its configuration, store, directory, token issuer, journal and fault
+rules, and nothing mutable lives at module level, so no two apps share data. Two immutable things are
+shared because they are costly to build: the compiled contracts, and the signing key, which is one per
+key configuration (``mockgraph.identity.keys``). Apps naming the same key file (``signing_key_path``, or
+the one beside a state file) share that file's key; apps naming none share the process's development key
+(``mint_token()``'s too). So a token one app issues is accepted by another app only when both have the
+same key configuration and the other knows the token's tenant; apps with different key files refuse each
+other's tokens. Give each app its own key file to keep their tokens apart.
+"""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 from flask import Flask, current_app
 
 from mockgraph.core.config import MockGraphConfig
 from mockgraph.core.contracts import Contracts
 from mockgraph.core.operations import Catalog
-from mockgraph.identity import Gatekeeper
+from mockgraph.identity.gatekeeper import Gatekeeper
 from mockgraph.storage.store import Store
+from mockgraph.web.faults import Faults
+from mockgraph.web.journal import Journal
 from mockgraph.web.routing import Router
 
 EXTENSION_KEY = "mockgraph"
@@ -21,7 +32,7 @@ EXTENSION_KEY = "mockgraph"
 
 @dataclass
 class EmulatorState:
-    """Everything one app owns; nothing lives at module level, so two apps never share data."""
+    """Everything one app owns, kept in ``app.extensions["mockgraph"]``: read it with :func:`state_of`."""
 
     config: MockGraphConfig
     store: Store
@@ -30,17 +41,24 @@ class EmulatorState:
     # The operations this app serves (the resources' tables) and the router built from them.
     catalog: Catalog
     router: Router
+    # The faults the app injects (rules name operations of its catalog).
+    faults: Faults
     clock: Callable[[], float] = time.time
-    # Extension points for the journal, faults and other per-app features: name -> object.
-    extras: dict[str, Any] = field(default_factory=dict)
+    # Every request the app answered (fed by mockgraph.web.hooks).
+    journal: Journal = field(default_factory=Journal)
 
     def now(self) -> float:
         return self.clock()
 
 
 def state_of(app: Flask) -> EmulatorState:
-    state = app.extensions[EXTENSION_KEY]
-    assert isinstance(state, EmulatorState)
+    """The state of an app made by ``mockgraph.create_app``.
+
+    :raises TypeError: if ``app`` is another Flask app (it holds no emulator state).
+    """
+    state = app.extensions.get(EXTENSION_KEY)
+    if not isinstance(state, EmulatorState):
+        raise TypeError(f"{app!r} is not an emulator made by mockgraph.create_app")
     return state
 
 

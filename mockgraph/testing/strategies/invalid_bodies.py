@@ -53,9 +53,11 @@ UPLOAD_KINDS = frozenset(InvalidBodyKind) - {
     InvalidBodyKind.OUTPUT_ONLY_TYPE,
 }
 CONFIGURATION = "authenticationConfiguration"
-_KNOWN_NAMES = {"displayname", "targeturl", "authenticationconfiguration", "id", "username", "password"}
-_KNOWN_NAMES |= {"pkcs12value", "certificatelist"}
-_FOLDED_TYPES = {bare(name).lower() for name in KNOWN_TYPES}
+_KNOWN_NAMES = frozenset(
+    {"displayname", "targeturl", "authenticationconfiguration", "id", "username", "password"}
+    | {"pkcs12value", "certificatelist"}
+)
+_FOLDED_TYPES = frozenset(bare(name).lower() for name in KNOWN_TYPES)
 
 _NON_STRINGS = st.one_of(
     st.integers(-(2**53), 2**53),
