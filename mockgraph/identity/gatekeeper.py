@@ -14,7 +14,7 @@ from mockgraph.core.errors import (
 )
 from mockgraph.core.operations import Operation
 from mockgraph.core.principal import AuthMode, Principal
-from mockgraph.identity.directory import Directory
+from mockgraph.identity.directory import Directory, DirectoryRecords
 from mockgraph.identity.issuer import TokenIssuer
 from mockgraph.identity.keys import SigningKey, signing_key_for
 from mockgraph.identity.permissions import (
@@ -61,14 +61,21 @@ def principal_from_claims(claims: dict[str, Any]) -> Principal:
 class Gatekeeper:
     """Authenticates requests and authorises operations for one app, per ``config.auth_mode``.
 
-    ``clock`` (seconds since the epoch) is injectable for lifetime tests.
+    ``clock`` (seconds since the epoch) is injectable for lifetime tests. ``records`` is the app's store:
+    the directory keeps the tenants, apps and users registered at run time there (see ``Directory``).
     """
 
-    def __init__(self, config: MockGraphConfig, *, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        config: MockGraphConfig,
+        *,
+        clock: Callable[[], float] = time.time,
+        records: DirectoryRecords | None = None,
+    ) -> None:
         self.config = config
         self.mode = AuthMode(config.auth_mode)
         self.clock = clock
-        self.directory = Directory(config)
+        self.directory = Directory(config, records)
         self.key: SigningKey = signing_key_for(config.signing_key_path)
         self.tokens = TokenFactory(self.key, clock=clock)
         self.issuer = TokenIssuer(self.directory, self.tokens, self.mode, clock=clock)

@@ -5,7 +5,8 @@ Each record is one row holding its whole JSON text, so a write replaces a record
 ``BEGIN IMMEDIATE``, which takes SQLite's write lock first, so two threads or two processes sharing the
 file never interleave their reads and writes. Connections are per thread and per process (a forked worker
 opens its own). A new file is made private and whole, and an existing one is checked before it is used
-(``mockgraph.storage.state_file``).
+(``mockgraph.storage.state_file``); ``version`` is a per-tenant counter kept by triggers, so it moves for
+writes made by any process.
 """
 
 from __future__ import annotations
@@ -48,6 +49,19 @@ CREATE TABLE IF NOT EXISTS records (
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 _FRESH_META = f"INSERT INTO meta VALUES ('schema', '{SCHEMA_VERSION}');"
+# Store.version: a per-tenant counter every write moves, in the same transaction, from any process.
+_VERSIONS = """
+CREATE TABLE IF NOT EXISTS versions (tenant TEXT PRIMARY KEY, version INTEGER NOT NULL);
+CREATE TRIGGER IF NOT EXISTS records_inserted AFTER INSERT ON records BEGIN
+    INSERT INTO versions VALUES (NEW.tenant, 1) ON CONFLICT (tenant) DO UPDATE SET version = version + 1;
+END;
+CREATE TRIGGER IF NOT EXISTS records_updated AFTER UPDATE ON records BEGIN
+    INSERT INTO versions VALUES (NEW.tenant, 1) ON CONFLICT (tenant) DO UPDATE SET version = version + 1;
+END;
+CREATE TRIGGER IF NOT EXISTS records_deleted AFTER DELETE ON records BEGIN
+    INSERT INTO versions VALUES (OLD.tenant, 1) ON CONFLICT (tenant) DO UPDATE SET version = version + 1;
+END;
+"""
 
 
 def _key(object_id: str) -> str:
@@ -63,14 +77,15 @@ class SqliteStore:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
         if not self.path.exists():
-            create_private(self.path, _SCHEMA + _FRESH_META)
+            create_private(self.path, _SCHEMA + _VERSIONS + _FRESH_META)
         check_header(self.path)
         try:
             # Checked on a read-only connection, so a refused file is left exactly as it was found.
             with closing(sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)) as reader:
                 check_contents(self.path, reader)
                 _check_schema(self.path, reader)
-            self._connection()  # the working connection, in WAL mode
+            # Added after schema 1 without changing what it reads: files made earlier gain them here.
+            self._connection().executescript(_VERSIONS)
         except sqlite3.DatabaseError as error:
             self.close()
             raise damaged(self.path, error) from None
@@ -224,6 +239,14 @@ class SqliteStore:
             connection.executemany(
                 "INSERT OR REPLACE INTO records (tenant, collection, key, body) VALUES (?, ?, ?, ?)", rows
             )
+
+    def version(self, tenant_id: str) -> int:
+        row = (
+            self._connection()
+            .execute("SELECT version FROM versions WHERE tenant = ?", (tenant_id,))
+            .fetchone()
+        )
+        return 0 if row is None else int(row[0])
 
 
 def _check_schema(path: Path, connection: sqlite3.Connection) -> None:
