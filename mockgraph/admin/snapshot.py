@@ -20,6 +20,7 @@ from typing import Any
 from mockgraph.core.config import MockGraphConfig
 from mockgraph.core.contracts import Contracts
 from mockgraph.core.errors import BadRequest, GraphError
+from mockgraph.core.json_limits import DEFAULT_MAX_DEPTH, JsonTooDeep, check_depth
 from mockgraph.identity.directory import (
     DIRECTORY_KINDS,
     DIRECTORY_TENANT,
@@ -34,6 +35,9 @@ from mockgraph.web.journal import redact
 
 SNAPSHOT_VERSION = 1
 SEED_KEYS = frozenset({"version", "secrets", "connectors", "data", *DIRECTORY_KINDS})
+# A snapshot wraps each record in four levels (document, data, tenant, collection list), so a record as
+# deep as the deepest body Graph takes still seeds back.
+MAX_SEED_DEPTH = DEFAULT_MAX_DEPTH + 4
 
 
 class InvalidSeed(BadRequest):
@@ -115,6 +119,14 @@ def apply_seed(
     ``directory`` is the app's, and gets them too if it keeps its own."""
     if not isinstance(document, dict):
         raise InvalidSeed("a seed must be a JSON object")
+    # Before anything else: a record deeper than this would be stored and then break every snapshot.
+    try:
+        check_depth(document, MAX_SEED_DEPTH)
+    except JsonTooDeep:
+        raise InvalidSeed(
+            f"The seed is nested deeper than {MAX_SEED_DEPTH} levels.",
+            reason=f"seed depth > {MAX_SEED_DEPTH}",
+        ) from None
     unknown = sorted(set(document) - SEED_KEYS)
     if unknown:
         raise InvalidSeed(f"unknown seed property '{unknown[0]}' (known: {', '.join(sorted(SEED_KEYS))})")
