@@ -44,9 +44,8 @@ def _umask(mask: int) -> Iterator[None]:
 
 def test_every_file_holding_secrets_is_private(tmp_path: Path) -> None:
     folder = tmp_path / "state"
-    with _umask(0o022):
-        process = ServeProcess(tmp_path, "--state", str(folder / "state.db"), "--tls").start()
-    with process:
+    # The server (and the CLI) inherit the usual umask; entering the block starts the server, once.
+    with _umask(0o022), ServeProcess(tmp_path, "--state", str(folder / "state.db"), "--tls") as process:
         seeded = process.admin("POST", "seed", json={"apps": [SEEDED_APP], "connectors": [connector_body()]})
         assert seeded.status_code == 200, seeded.text
         session = process.session()
@@ -62,23 +61,23 @@ def test_every_file_holding_secrets_is_private(tmp_path: Path) -> None:
         exposed = {name: oct(_mode(path)) for name, path in files.items() if path.name not in PUBLIC_FILES}
         assert exposed == dict.fromkeys(exposed, oct(0o600))
 
-        with _umask(0o022):
-            (tmp_path / "existing.json").write_text("{}")  # 0644: its mode must not survive the secrets
-            for name in ("snapshot.json", "existing.json"):
-                target = tmp_path / name
-                result = run_cli(
-                    "snapshot",
-                    "--secrets",
-                    "-o",
-                    str(target),
-                    "--url",
-                    process.url,
-                    "--ca",
-                    str(process.ca_file),
-                )
-                assert result.returncode == 0, result.stderr
-                assert SEEDED_APP["clientSecret"] in target.read_text()
-                assert oct(_mode(target)) == oct(0o600), name
+        (tmp_path / "existing.json").write_text("{}")
+        assert oct(_mode(tmp_path / "existing.json")) == oct(0o644)  # its mode must not survive the secrets
+        for name in ("snapshot.json", "existing.json"):
+            target = tmp_path / name
+            result = run_cli(
+                "snapshot",
+                "--secrets",
+                "-o",
+                str(target),
+                "--url",
+                process.url,
+                "--ca",
+                str(process.ca_file),
+            )
+            assert result.returncode == 0, result.stderr
+            assert SEEDED_APP["clientSecret"] in target.read_text()
+            assert oct(_mode(target)) == oct(0o600), name
         assert process.stop() == 0
 
 
