@@ -59,10 +59,12 @@ def create_app(
     app.url_map.merge_slashes = False
     app.url_map.strict_slashes = False
     app.url_map.converters["everything"] = EverythingConverter
-    gatekeeper = Gatekeeper(settings, catalog=CATALOG)
+    # The store first: a damaged state file stops here, and the directory reads its run-time entries from it.
+    store = store if store is not None else open_store(settings.state_path)
+    gatekeeper = Gatekeeper(settings, catalog=CATALOG, records=store)
     app.extensions[EXTENSION_KEY] = EmulatorState(
         config=settings,
-        store=store if store is not None else open_store(settings.state_path),
+        store=store,
         contracts=shared_contracts(),
         gatekeeper=gatekeeper,
         catalog=CATALOG,

@@ -8,12 +8,13 @@ import json
 import os
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import requests
 
-from mockgraph.core.config import DEFAULT_TENANT_ID
+from mockgraph.core.config import DEFAULT_TENANT_ID, EXTERNAL_ID_USER_FLOW_ADMINISTRATOR
 from tests._serve_process import BASIC_PASSWORD, ServeProcess, server_connector
 
 SEEDED_APP = "5eed0000-0000-4000-8000-0000000000a3"
@@ -159,6 +160,106 @@ def test_two_workers_on_one_state_file_agree(tmp_path: Path) -> None:
             if len(pids) == 2:
                 break
         assert len(pids) == 2, pids  # both workers answered
+        assert process.stop() == 0
+    assert "Traceback" not in process.logs()
+
+
+RUNTIME_TENANT = "7e7e0000-0000-4000-8000-00000000e001"
+RUNTIME_APP = {
+    "clientId": "7e7e0000-0000-4000-8000-00000000e0a1",
+    "clientSecret": "runtime-app-secret-5b1d",
+    "tenantId": RUNTIME_TENANT,
+    "applicationPermissions": ["APIConnectors.Read.All"],
+    "delegatedScopes": ["APIConnectors.Read.All"],
+}
+RUNTIME_USER = {
+    "username": "admin@runtime.example",
+    "password": "runtime-user-pw-77c0",
+    "objectId": "7e7e0000-0000-4000-8000-00000000e0b1",
+    "tenantId": RUNTIME_TENANT,
+    "directoryRoles": [EXTERNAL_ID_USER_FLOW_ADMINISTRATOR],
+}
+MIN_ROUNDS, MAX_ROUNDS = 20, 80
+
+
+def _both_pids(process: ServeProcess, session_for: Callable[[], requests.Session]) -> set[int]:
+    """Health on fresh connections until both workers answered (bounded)."""
+    pids: set[int] = set()
+    for _ in range(MAX_ROUNDS):
+        pids.add(session_for().get(f"{process.url}/_mockgraph/health", timeout=10).json()["pid"])
+        if len(pids) == 2:
+            break
+    return pids
+
+
+def _runtime_round(process: ServeProcess) -> tuple[int, list[int]]:
+    """On one new connection (so one worker): its pid, then a token of each kind and Graph with each."""
+    session = process.session()
+    pid = session.get(f"{process.url}/_mockgraph/health", timeout=10).json()["pid"]
+    token_url = f"{process.url}/{RUNTIME_TENANT}/oauth2/v2.0/token"
+    app_token = session.post(
+        token_url,
+        data={
+            "grant_type": "client_credentials",
+            "client_id": RUNTIME_APP["clientId"],
+            "client_secret": RUNTIME_APP["clientSecret"],
+            "scope": "https://graph.microsoft.com/.default",
+        },
+        timeout=10,
+    )
+    user_token = session.post(
+        token_url,
+        data={
+            "grant_type": "password",
+            "client_id": RUNTIME_APP["clientId"],
+            "client_secret": RUNTIME_APP["clientSecret"],
+            "username": RUNTIME_USER["username"],
+            "password": RUNTIME_USER["password"],
+            "scope": "https://graph.microsoft.com/APIConnectors.Read.All",
+        },
+        timeout=10,
+    )
+    statuses = [app_token.status_code, user_token.status_code]
+    for issued in (app_token, user_token):
+        if issued.status_code == 200:
+            listed = session.get(
+                f"{process.url}/beta/identity/apiConnectors",
+                headers={"Authorization": f"Bearer {issued.json()['access_token']}"},
+                timeout=10,
+            )
+            statuses.append(listed.status_code)
+            if listed.status_code == 200:
+                assert [c["displayName"] for c in listed.json()["value"]] == ["runtime tenant's"]
+    assert session.get(f"{process.url}/_mockgraph/health", timeout=10).json()["pid"] == pid  # one worker
+    return pid, statuses
+
+
+def test_a_tenant_seeded_at_run_time_is_known_to_every_worker(tmp_path: Path) -> None:
+    with ServeProcess(tmp_path, "--state", str(tmp_path / "state.db"), "--workers", "2") as process:
+        token = process.token()
+        # Both workers have served (and looked up the directory) before the seed.
+        assert len(_both_pids(process, lambda: authorised(process, token))) == 2
+        seeded = process.admin(
+            "POST",
+            "seed",
+            json={
+                "tenants": [{"tenantId": RUNTIME_TENANT, "domain": "runtime.example"}],
+                "apps": [RUNTIME_APP],
+                "users": [RUNTIME_USER],
+                "connectors": {RUNTIME_TENANT: [server_connector("runtime tenant's")]},
+            },
+        )
+        assert seeded.status_code == 200, seeded.text
+        answered: dict[int, list[list[int]]] = {}
+        for index in range(MAX_ROUNDS):
+            pid, statuses = _runtime_round(process)
+            answered.setdefault(pid, []).append(statuses)
+            if index + 1 >= MIN_ROUNDS and len(answered) == 2:
+                break
+        assert len(answered) == 2, answered  # both workers answered
+        assert {pid: [s for s in rounds if s != [200] * 4] for pid, rounds in answered.items()} == {
+            pid: [] for pid in answered
+        }
         assert process.stop() == 0
     assert "Traceback" not in process.logs()
 

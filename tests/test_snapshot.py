@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from mockgraph import create_app
-from mockgraph.admin.snapshot import InvalidSeed, apply_seed, export_state
+from mockgraph.admin.snapshot import MAX_SEED_DEPTH, InvalidSeed, apply_seed, export_state
 from mockgraph.core.config import DEFAULT_TENANT_ID
 from mockgraph.web.journal import REDACTED
 from mockgraph.web.state import state_of
@@ -88,3 +88,44 @@ def test_a_seed_over_the_connector_limit_adds_nothing() -> None:
         )
     assert store.dump() == before
     assert state_of(app).gatekeeper.directory.tenant("5eed7e7e-0000-4000-8000-00000000000a") is None
+
+
+def _nested(depth: int) -> dict[str, object]:
+    """A record ``depth`` levels deep, the record object itself being the first."""
+    record: dict[str, object] = {"id": "deep"}
+    inner = record
+    for _ in range(depth - 1):
+        inner["n"] = {}
+        inner = inner["n"]  # type: ignore[assignment]
+    return record
+
+
+@pytest.mark.parametrize("depth", [MAX_SEED_DEPTH - 3, 300])
+def test_a_seed_nested_too_deep_is_graphs_400_and_stores_nothing(depth: int) -> None:
+    app = create_app()
+    client = app.test_client()
+    before = client.get("/_mockgraph/snapshot").get_json()
+    answer = client.post(
+        "/_mockgraph/seed",
+        json={
+            "tenants": [{"tenantId": "de000000-0000-4000-8000-000000000001"}],
+            "data": {"t": {"c": [_nested(depth)]}},
+        },
+    )
+    assert answer.status_code == 400
+    assert answer.get_json()["error"]["code"] == "BadRequest"
+    assert set(answer.get_json()["error"]["innerError"]) >= {"date", "request-id", "client-request-id"}
+    after = client.get("/_mockgraph/snapshot")
+    assert after.status_code == 200
+    assert after.get_json() == before
+
+
+def test_the_seed_depth_limit_counts_the_whole_document() -> None:
+    # A snapshot wraps a record in four levels: a record as deep as the limit for bodies seeds back.
+    app = create_app()
+    _seed(app, {"data": {"t": {"c": [_nested(MAX_SEED_DEPTH - 4)]}}})
+    assert state_of(app).store.get("t", "c", "deep") is not None
+    round_trip = export_state(state_of(app).config, state_of(app).store, secrets=True)
+    _seed(create_app(), round_trip)
+    with pytest.raises(InvalidSeed, match=f"nested deeper than {MAX_SEED_DEPTH} levels"):
+        _seed(app, {"data": {"t": {"c": [_nested(MAX_SEED_DEPTH - 3)]}}})

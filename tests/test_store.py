@@ -137,3 +137,39 @@ def test_dump_load_round_trip_and_reset(make_store: MakeStore) -> None:
     other.reset()
     assert other.dump() == {}
     assert store.dump() == snapshot
+
+
+def test_version_moves_on_every_write_of_its_tenant_and_never_returns(store: Store) -> None:
+    store.insert("elsewhere", "c", {"id": "Y"})
+    seen = [store.version("t")]
+    # (write, whether it replaces every tenant's records and so moves every tenant's version)
+    writes: list[tuple[Callable[[], object], bool]] = [
+        (lambda: store.insert("t", "c", {"id": "A", "n": 1}), False),
+        (lambda: store.insert("t", "c", {"id": "A", "n": 2}), False),  # a replacement
+        (lambda: store.update("t", "c", "A", lambda r: {**r, "n": 3}), False),
+        (lambda: store.insert("t", "other", {"id": "B"}), False),
+        (lambda: store.delete("t", "c", "A"), False),
+        (lambda: store.reset(), True),
+        (lambda: store.insert("t", "c", {"id": "A", "n": 1}), False),  # content as after the first write
+        (lambda: store.load({"t": {"c": [{"id": "Z"}]}, "elsewhere": {"c": [{"id": "Y"}]}}), True),
+    ]
+    for write, everywhere in writes:
+        elsewhere = store.version("elsewhere")
+        write()
+        assert store.version("t") not in seen
+        assert (store.version("elsewhere") != elsewhere) is everywhere
+        seen.append(store.version("t"))
+    # Reads, and writes that change nothing, leave it alone.
+    unchanged = store.version("t")
+    store.list("t", "c")
+    store.get("t", "c", "Z")
+    assert not store.delete("t", "c", "missing")
+    assert store.update("t", "c", "missing", lambda r: r) is None
+    assert store.version("t") == unchanged
+
+
+def test_sqlite_version_is_shared_by_every_opener_of_the_file(tmp_path: Path) -> None:
+    one, two = SqliteStore(tmp_path / "s.db"), SqliteStore(tmp_path / "s.db")
+    before = two.version("t")
+    one.insert("t", "c", {"id": "A"})
+    assert two.version("t") != before

@@ -14,19 +14,12 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, request
 
-from mockgraph.admin.snapshot import (
-    DIRECTORY_KINDS,
-    DIRECTORY_TENANT,
-    SNAPSHOT_VERSION,
-    apply_seed,
-    export_state,
-    restore_directory,
-)
+from mockgraph.admin.snapshot import SNAPSHOT_VERSION, apply_seed, export_state, reset_graph_objects
 from mockgraph.core.errors import BadRequest, GraphError
 from mockgraph.identity.tokens import BadToken
 from mockgraph.storage.sqlite import SqliteStore
 from mockgraph.web.http import json_response, no_content, read_json_body
-from mockgraph.web.state import current_state, state_of
+from mockgraph.web.state import current_state
 
 ADMIN_PREFIX = "/_mockgraph"
 TRUE_WORDS = ("1", "true", "yes")
@@ -77,11 +70,7 @@ def health() -> Response:
 def reset() -> Response:
     """Forget every Graph object, journal entry and fault rule; the directory (tenants, apps, users) stays."""
     state = current_state()
-    kept = {kind: state.store.list(DIRECTORY_TENANT, kind) for kind in DIRECTORY_KINDS}
-    state.store.reset()
-    for kind, records in kept.items():
-        for record in records:
-            state.store.insert(DIRECTORY_TENANT, kind, record)
+    reset_graph_objects(state.store)
     state.journal.clear()
     state.faults.clear()
     return no_content()
@@ -190,7 +179,5 @@ def token() -> Response:
 
 
 def register_admin(app: Flask) -> None:
-    """Serve the admin API on ``app`` and register the directory entries its store kept from earlier seeds."""
-    state = state_of(app)
-    restore_directory(state.config, state.store, state.gatekeeper.directory)
+    """Serve the admin API on ``app``."""
     app.register_blueprint(admin)

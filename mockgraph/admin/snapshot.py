@@ -11,24 +11,33 @@ a reserved key, so they survive a restart with ``--state`` like everything else.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, fields
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from mockgraph.core.config import AppRegistration, MockGraphConfig, Tenant, UserAccount
+from mockgraph.core.config import MockGraphConfig
 from mockgraph.core.contracts import Contracts
 from mockgraph.core.errors import BadRequest, GraphError
-from mockgraph.identity import Directory
+from mockgraph.core.json_limits import DEFAULT_MAX_DEPTH, JsonTooDeep, check_depth
+from mockgraph.identity.directory import (
+    DIRECTORY_KINDS,
+    DIRECTORY_TENANT,
+    Directory,
+    Entries,
+    entry_from_json,
+    entry_to_json,
+)
 from mockgraph.resources.connectors import model as connectors
 from mockgraph.storage.store import Record, Store
 from mockgraph.web.journal import redact
 
 SNAPSHOT_VERSION = 1
-# Store key for directory entries added at run time; no Graph collection lives under it.
-DIRECTORY_TENANT = "_mockgraph-directory"
-DIRECTORY_KINDS: dict[str, type[Any]] = {"tenants": Tenant, "apps": AppRegistration, "users": UserAccount}
 SEED_KEYS = frozenset({"version", "secrets", "connectors", "data", *DIRECTORY_KINDS})
+# A snapshot wraps each record in four levels (document, data, tenant, collection list), so a record as
+# deep as the deepest body Graph takes still seeds back.
+MAX_SEED_DEPTH = DEFAULT_MAX_DEPTH + 4
 
 
 class InvalidSeed(BadRequest):
@@ -37,74 +46,22 @@ class InvalidSeed(BadRequest):
     default_code = "BadRequest"
 
 
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part.title() for part in rest)
-
-
-def _to_json(entry: Any) -> dict[str, Any]:
-    return {_camel(k): list(v) if isinstance(v, tuple) else v for k, v in asdict(entry).items()}
-
-
-def _from_json(kind: str, document: Any, index: int) -> Any:
-    entry_type = DIRECTORY_KINDS[kind]
-    if not isinstance(document, dict):
-        raise InvalidSeed(f"{kind}[{index}] must be an object")
-    names = {_camel(f.name): f.name for f in fields(entry_type)}
-    unknown = sorted(set(document) - set(names))
-    if unknown:
-        raise InvalidSeed(f"{kind}[{index}] has unknown property '{unknown[0]}'")
-    values = {names[k]: tuple(v) if isinstance(v, list) else v for k, v in document.items()}
-    try:
-        return entry_type(**values)
-    except TypeError as error:
-        raise InvalidSeed(f"{kind}[{index}]: {error}") from None
-
-
-def _entry_key(kind: str, entry: Any) -> str:
-    if kind == "tenants":
-        return str(entry.tenant_id).lower()
-    if kind == "apps":
-        return f"{entry.tenant_id}/{entry.client_id}".lower()
-    return str(entry.username).lower()
-
-
-def directory_entries(config: MockGraphConfig, store: Store) -> dict[str, list[Any]]:
-    """The configured tenants, apps and users, then those added at run time (a later one replaces by key)."""
-    configured: dict[str, Iterable[Any]] = {
-        "tenants": config.tenants,
-        "apps": config.apps,
-        "users": config.users,
-    }
-    result: dict[str, list[Any]] = {}
-    for kind in DIRECTORY_KINDS:
-        merged = {_entry_key(kind, e): e for e in configured[kind]}
-        for index, record in enumerate(store.list(DIRECTORY_TENANT, kind)):
-            entry = _from_json(kind, record["entry"], index)
-            merged[_entry_key(kind, entry)] = entry
-        result[kind] = list(merged.values())
-    return result
-
-
-def restore_directory(config: MockGraphConfig, store: Store, directory: Directory) -> None:
-    """Register the persisted run-time entries (tenants first, as apps and users name them)."""
-    entries = directory_entries(config, store)
-    for tenant in entries["tenants"]:
-        directory.add_tenant(tenant)
-    for app in entries["apps"]:
-        directory.add_app(app)
-    for user in entries["users"]:
-        directory.add_user(user)
-
-
 def export_state(config: MockGraphConfig, store: Store, *, secrets: bool = False) -> dict[str, Any]:
     """The whole state as a versioned JSON document; secrets redacted unless ``secrets``."""
     data = {tenant: collections for tenant, collections in store.dump().items() if tenant != DIRECTORY_TENANT}
     document: dict[str, Any] = {"version": SNAPSHOT_VERSION, "secrets": secrets}
-    for kind, entries in directory_entries(config, store).items():
-        document[kind] = [_to_json(entry) for entry in entries]
+    for kind, entries in Directory(config, store).entries().by_kind().items():
+        document[kind] = [entry_to_json(entry) for entry in entries]
     document["data"] = data
     return document if secrets else {**redact(document), "secrets": False}
+
+
+def reset_graph_objects(store: Store) -> None:
+    """Forget every Graph object; the tenants, apps and users registered at run time stay.
+
+    One ``load``, so another worker never reads a moment in which they are missing."""
+    kept = {kind: store.list(DIRECTORY_TENANT, kind) for kind in DIRECTORY_KINDS}
+    store.load({DIRECTORY_TENANT: {kind: records for kind, records in kept.items() if records}})
 
 
 @dataclass(frozen=True)
@@ -156,34 +113,61 @@ def apply_seed(
     directory: Directory,
     contracts: Contracts,
 ) -> SeedCounts:
-    """Add what ``document`` holds; everything is validated before anything is written."""
+    """Add what ``document`` holds; everything is validated before anything is written.
+
+    Directory entries are written to ``store``, where every app (and worker) reading it finds them;
+    ``directory`` is the app's, and gets them too if it keeps its own."""
     if not isinstance(document, dict):
         raise InvalidSeed("a seed must be a JSON object")
+    # Before anything else: a record deeper than this would be stored and then break every snapshot.
+    try:
+        check_depth(document, MAX_SEED_DEPTH)
+    except JsonTooDeep:
+        raise InvalidSeed(
+            f"The seed is nested deeper than {MAX_SEED_DEPTH} levels.",
+            reason=f"seed depth > {MAX_SEED_DEPTH}",
+        ) from None
     unknown = sorted(set(document) - SEED_KEYS)
     if unknown:
         raise InvalidSeed(f"unknown seed property '{unknown[0]}' (known: {', '.join(sorted(SEED_KEYS))})")
     if document.get("version", SNAPSHOT_VERSION) != SNAPSHOT_VERSION:
         raise InvalidSeed(f"unsupported seed version {document.get('version')!r} (this mockgraph reads 1)")
-    entries: dict[str, list[Any]] = {}
+    entries = _entries(document)
+    stored = directory if directory.records is store else Directory(config, store)
+    targets = [stored] if stored is directory else [stored, directory]
+    with _refused_as_invalid_seed():
+        for target in targets:
+            target.check(entries)
+    rows = _records(document, contracts, directory.default_tenant_id.lower())
+    _check_connector_limit(rows, store, config.connector_limit)
+    with _refused_as_invalid_seed():
+        for target in targets:
+            target.register(entries)
+    limit = config.connector_limit
+    for tenant, collection, record in rows:
+        store.insert(tenant, collection, record, limit=limit if collection == connectors.COLLECTION else None)
+    return SeedCounts(len(entries.tenants), len(entries.apps), len(entries.users), len(rows))
+
+
+def _entries(document: dict[str, Any]) -> Entries:
+    parsed: dict[str, tuple[Any, ...]] = {}
     for kind in DIRECTORY_KINDS:
         listed = document.get(kind, [])
         if not isinstance(listed, list):
             raise InvalidSeed(f"{kind} must be a list")
-        entries[kind] = [_from_json(kind, item, index) for index, item in enumerate(listed)]
-    # Check the directory as a whole (an app must name a known tenant) on a scratch copy first.
-    scratch = Directory(config)
-    restore_directory(config, store, scratch)
-    _register(entries, scratch.add_tenant, scratch.add_app, scratch.add_user)
-    rows = _records(document, contracts, directory.default_tenant_id.lower())
-    _check_connector_limit(rows, store, config.connector_limit)
-    _register(entries, directory.add_tenant, directory.add_app, directory.add_user)
-    for kind, listed in entries.items():
-        for entry in listed:
-            store.insert(DIRECTORY_TENANT, kind, {"id": _entry_key(kind, entry), "entry": _to_json(entry)})
-    limit = config.connector_limit
-    for tenant, collection, record in rows:
-        store.insert(tenant, collection, record, limit=limit if collection == connectors.COLLECTION else None)
-    return SeedCounts(len(entries["tenants"]), len(entries["apps"]), len(entries["users"]), len(rows))
+        try:
+            parsed[kind] = tuple(entry_from_json(kind, item, f"{kind}[{i}]") for i, item in enumerate(listed))
+        except ValueError as error:
+            raise InvalidSeed(str(error)) from None
+    return Entries(parsed["tenants"], parsed["apps"], parsed["users"])
+
+
+@contextmanager
+def _refused_as_invalid_seed() -> Iterator[None]:
+    try:
+        yield
+    except ValueError as error:  # an app or user naming an unknown tenant
+        raise InvalidSeed(str(error)) from None
 
 
 def _check_connector_limit(rows: list[tuple[str, str, Record]], store: Store, limit: int) -> None:
@@ -198,23 +182,6 @@ def _check_connector_limit(rows: list[tuple[str, str, Record]], store: Store, li
             raise InvalidSeed(
                 f"the seed adds {count} connectors to tenant {tenant}, which holds {held}; the limit is {limit}"
             )
-
-
-def _register(
-    entries: dict[str, list[Any]],
-    add_tenant: Callable[[Tenant], None],
-    add_app: Callable[[AppRegistration], None],
-    add_user: Callable[[UserAccount], None],
-) -> None:
-    try:
-        for tenant in entries["tenants"]:
-            add_tenant(tenant)
-        for app in entries["apps"]:
-            add_app(app)
-        for user in entries["users"]:
-            add_user(user)
-    except ValueError as error:
-        raise InvalidSeed(str(error)) from None
 
 
 def read_seed_file(path: Path) -> Any:

@@ -19,6 +19,7 @@ URL_ENV = "MOCKGRAPH_URL"
 CA_ENV = "MOCKGRAPH_CA"
 DEFAULT_URL = "http://127.0.0.1:5000"
 TIMEOUT_SECONDS = 30
+PRIVATE_MODE = 0o600
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -104,11 +105,26 @@ def _show(response: requests.Response | str, output: Path | None = None) -> int:
     if response.status_code == 204 or not response.content:
         return 0
     text = json.dumps(response.json(), indent=2)
-    if output is not None:
-        output.write_text(text + "\n", "utf-8")
-    else:
+    if output is None:
         print(text)
+        return 0
+    try:
+        _write_private(output, text + "\n")
+    except OSError as error:
+        print(f"mockgraph: error: cannot write {output}: {error.strerror or error}", file=sys.stderr)
+        return 1
     return 0
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Write ``text`` to ``path``, readable by its owner only (0600): a snapshot may hold secrets.
+
+    An existing file is emptied, then made private, then written, so the secrets are never readable
+    under its old mode."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_MODE)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        os.chmod(path, PRIVATE_MODE)
+        handle.write(text)
 
 
 def _read_json(source: str) -> Any:

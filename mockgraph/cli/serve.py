@@ -30,6 +30,7 @@ from mockgraph.server import request_log
 from mockgraph.server.settings import LOG_FORMATS, ConfigError, ServeSettings, load_settings
 from mockgraph.server.threaded import MockGraphServer, bind_socket
 from mockgraph.server.tls import TlsFiles, ensure_tls_files
+from mockgraph.storage.state_file import StateFileError
 from mockgraph.web.state import state_of
 
 READY_LINE = "mockgraph ready"
@@ -109,8 +110,10 @@ def _build_app(settings: ServeSettings) -> Flask:
     config = settings.to_config()
     try:
         app = create_app(config)
-    except (ValueError, OSError) as error:  # e.g. a state file that is not a database, an unreadable key
-        raise ConfigError(f"cannot open the state: {error}") from None
+    except StateFileError as error:  # damaged, empty, not SQLite, not a mockgraph state
+        raise ConfigError(f"cannot open the state {error.path}: it {error.problem}; {error.hint}") from None
+    except (ValueError, OSError) as error:  # e.g. an unreadable key, a stored directory entry gone bad
+        raise ConfigError(f"cannot open the state {settings.state}: {error}") from None
     except Exception as error:  # sqlite3.DatabaseError and friends
         raise ConfigError(f"cannot open the state {settings.state}: {error}") from None
     state = state_of(app)

@@ -1,15 +1,41 @@
-"""The directory: tenants, app registrations and users from the config, plus runtime registration."""
+"""The directory: tenants, app registrations and users from the config, plus those registered at run time.
+
+Run-time entries live in the store (records of reserved collections under ``DIRECTORY_TENANT``), so every
+worker sharing a ``--state`` file knows a tenant another worker registered. Lookups run on every request,
+so the directory keeps a read-only view and rebuilds it only when the store's version of the reserved key
+moves (one indexed read per lookup with SQLite, a dict read in memory).
+"""
 
 from __future__ import annotations
 
 import hmac
 import threading
 import uuid
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any, Protocol
 
 from mockgraph.core.config import AppRegistration, MockGraphConfig, Tenant, UserAccount
 
+# Store key for directory entries added at run time; no Graph collection lives under it.
+DIRECTORY_TENANT = "_mockgraph-directory"
+DIRECTORY_KINDS: dict[str, type[Any]] = {"tenants": Tenant, "apps": AppRegistration, "users": UserAccount}
 # Namespace for object ids derived from client ids when the config leaves ``object_id`` empty.
 _OBJECT_ID_NAMESPACE = uuid.UUID("6d6f636b-6772-4170-8800-000000000001")
+
+Entry = Tenant | AppRegistration | UserAccount
+
+
+class DirectoryRecords(Protocol):
+    """Where run-time entries are kept; every ``mockgraph.storage`` store fits."""
+
+    def list(self, tenant_id: str, collection: str) -> list[dict[str, Any]]: ...
+
+    def insert(
+        self, tenant_id: str, collection: str, record: dict[str, Any], *, limit: int | None = None
+    ) -> dict[str, Any]: ...
+
+    def version(self, tenant_id: str) -> int: ...
 
 
 def _same_secret(given: str, expected: str) -> bool:
@@ -21,77 +47,191 @@ def service_principal_id(app: AppRegistration) -> str:
     return app.object_id or str(uuid.uuid5(_OBJECT_ID_NAMESPACE, f"{app.tenant_id}/{app.client_id}"))
 
 
+# Entries as JSON (seed documents, snapshots and the stored records use one spelling) --------------
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+def entry_to_json(entry: Entry) -> dict[str, Any]:
+    """An entry with Graph-style camelCase names and lists, as seeds and snapshots spell it."""
+    return {_camel(k): list(v) if isinstance(v, tuple) else v for k, v in asdict(entry).items()}
+
+
+def entry_from_json(kind: str, document: Any, where: str) -> Any:
+    """The ``kind`` entry ``document`` describes; ValueError (naming ``where``) for anything else."""
+    entry_type = DIRECTORY_KINDS[kind]
+    if not isinstance(document, dict):
+        raise ValueError(f"{where} must be an object")
+    names = {_camel(f.name): f for f in fields(entry_type)}
+    unknown = sorted(set(document) - set(names))
+    if unknown:
+        raise ValueError(f"{where} has unknown property '{unknown[0]}'")
+    values: dict[str, Any] = {}
+    for key, value in document.items():
+        # Every field is a string or a tuple of strings; anything else would fail later, at lookup time.
+        wants_list = names[key].type in ("tuple[str, ...]", tuple[str, ...])
+        if wants_list and isinstance(value, list) and all(isinstance(v, str) for v in value):
+            values[names[key].name] = tuple(value)
+        elif not wants_list and isinstance(value, str):
+            values[names[key].name] = value
+        else:
+            kind_of = "a list of strings" if wants_list else "a string"
+            raise ValueError(f"{where}: '{key}' must be {kind_of}")
+    try:
+        return entry_type(**values)
+    except TypeError as error:
+        raise ValueError(f"{where}: {error}") from None
+
+
+def entry_key(kind: str, entry: Any) -> str:
+    """What identifies an entry of ``kind``: a later entry with the same key replaces an earlier one."""
+    if kind == "tenants":
+        return str(entry.tenant_id).lower()
+    if kind == "apps":
+        return f"{entry.tenant_id}/{entry.client_id}".lower()
+    return str(entry.username).lower()
+
+
+@dataclass(frozen=True)
+class Entries:
+    """Tenants, apps and users, in the order they were registered."""
+
+    tenants: tuple[Tenant, ...] = ()
+    apps: tuple[AppRegistration, ...] = ()
+    users: tuple[UserAccount, ...] = ()
+
+    def by_kind(self) -> dict[str, tuple[Any, ...]]:
+        return {"tenants": self.tenants, "apps": self.apps, "users": self.users}
+
+
+@dataclass(frozen=True)
+class _View:
+    """One consistent, read-only state of the directory (replaced whole, never changed)."""
+
+    tenants: dict[str, Tenant] = field(default_factory=dict)
+    domains: dict[str, Tenant] = field(default_factory=dict)
+    apps: dict[tuple[str, str], AppRegistration] = field(default_factory=dict)
+    users: dict[str, UserAccount] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, batches: Iterable[Entries]) -> _View:
+        """Tenants first, then apps and users (which must name one); later entries replace by key."""
+        listed = list(batches)
+        view = cls()
+        for batch in listed:
+            for tenant in batch.tenants:
+                view.tenants[tenant.tenant_id.lower()] = tenant
+        for tenant in view.tenants.values():
+            if tenant.domain:
+                view.domains.setdefault(tenant.domain.lower(), tenant)
+        for batch in listed:
+            for app in batch.apps:
+                if app.tenant_id.lower() not in view.tenants:
+                    raise ValueError(f"app {app.client_id} names unknown tenant {app.tenant_id}")
+                view.apps[(app.tenant_id.lower(), app.client_id.lower())] = app
+            for user in batch.users:
+                if user.tenant_id.lower() not in view.tenants:
+                    raise ValueError(f"user {user.username} names unknown tenant {user.tenant_id}")
+                view.users[user.username.lower()] = user
+        return view
+
+
 class Directory:
     """Who exists: lookups are case-insensitive where Entra's are (domains, client ids, usernames).
 
-    Thread-safe: a server thread may register while others look up.
+    With ``records`` (the app's store), run-time registrations are written there and read back by every
+    process sharing it; without, they are kept in this object. Thread-safe.
     """
 
-    def __init__(self, config: MockGraphConfig) -> None:
+    def __init__(self, config: MockGraphConfig, records: DirectoryRecords | None = None) -> None:
+        self.records = records
+        self._configured = Entries(config.tenants, config.apps, config.users)
+        self._added: list[Entries] = []  # run-time entries when there is no store
         self._lock = threading.Lock()
-        self._tenants: dict[str, Tenant] = {}
-        self._apps: dict[tuple[str, str], AppRegistration] = {}
-        self._users: dict[str, UserAccount] = {}
-        for tenant in config.tenants:
-            self.add_tenant(tenant)
-        for app in config.apps:
-            self.add_app(app)
-        for user in config.users:
-            self.add_user(user)
+        self._seen: int | None = None
+        self._view = _View.of([self._configured])  # raises ValueError for a bad config
         self.default_tenant_id = config.tenants[0].tenant_id if config.tenants else ""
+        self._current()  # raises ValueError for bad stored entries, at start rather than on a request
 
     # Registration -------------------------------------------------------------------------------
 
     def add_tenant(self, tenant: Tenant) -> None:
-        with self._lock:
-            self._tenants[tenant.tenant_id.lower()] = tenant
+        self.register(Entries(tenants=(tenant,)))
 
     def add_app(self, app: AppRegistration) -> None:
         """Register (or replace) an app in its tenant. The tenant must already exist."""
-        with self._lock:
-            if app.tenant_id.lower() not in self._tenants:
-                raise ValueError(f"app {app.client_id} names unknown tenant {app.tenant_id}")
-            self._apps[(app.tenant_id.lower(), app.client_id.lower())] = app
+        self.register(Entries(apps=(app,)))
 
     def add_user(self, user: UserAccount) -> None:
         """Register (or replace) a user. The tenant must already exist; usernames are unique."""
+        self.register(Entries(users=(user,)))
+
+    def check(self, entries: Entries) -> None:
+        """Raise ValueError, writing nothing, if ``entries`` cannot be registered (an unknown tenant)."""
+        _View.of([*self._batches(), entries])
+
+    def register(self, entries: Entries) -> None:
+        """Add (or replace by key) every entry, after checking them all together."""
         with self._lock:
-            if user.tenant_id.lower() not in self._tenants:
-                raise ValueError(f"user {user.username} names unknown tenant {user.tenant_id}")
-            self._users[user.username.lower()] = user
+            self.check(entries)
+            if self.records is None:
+                self._added.append(entries)
+                self._view = _View.of(self._batches())
+                return
+            for kind, listed in entries.by_kind().items():
+                for entry in listed:
+                    record = {"id": entry_key(kind, entry), "entry": entry_to_json(entry)}
+                    self.records.insert(DIRECTORY_TENANT, kind, record)
+
+    def entries(self) -> Entries:
+        """Every entry, configured first, each key once (the latest registration wins)."""
+        view = self._current()
+        return Entries(tuple(view.tenants.values()), tuple(view.apps.values()), tuple(view.users.values()))
+
+    def _batches(self) -> list[Entries]:
+        if self.records is None:
+            return [self._configured, *self._added]
+        return [self._configured, stored_entries(self.records)]
+
+    def _current(self) -> _View:
+        if self.records is None:
+            return self._view
+        version = self.records.version(DIRECTORY_TENANT)
+        if version == self._seen:
+            return self._view
+        with self._lock:
+            # The version is read before the records: a write in between makes the next call rebuild again.
+            if version != self._seen:
+                self._view = _View.of(self._batches())
+                self._seen = version
+            return self._view
 
     # Lookups ------------------------------------------------------------------------------------
 
     def tenant(self, tenant_id: str) -> Tenant | None:
-        with self._lock:
-            return self._tenants.get(tenant_id.lower())
+        return self._current().tenants.get(tenant_id.lower())
 
     def resolve_tenant(self, segment: str) -> Tenant | None:
         """The tenant a URL segment names, by id or by verified domain (not ``common`` and friends)."""
+        view = self._current()
         wanted = segment.lower()
-        with self._lock:
-            if wanted in self._tenants:
-                return self._tenants[wanted]
-            return next(
-                (t for t in self._tenants.values() if t.domain and t.domain.lower() == wanted),
-                None,
-            )
+        return view.tenants.get(wanted) or view.domains.get(wanted)
 
     def tenants(self) -> tuple[Tenant, ...]:
-        with self._lock:
-            return tuple(self._tenants.values())
+        return tuple(self._current().tenants.values())
 
     def app(self, tenant_id: str, client_id: str) -> AppRegistration | None:
-        with self._lock:
-            return self._apps.get((tenant_id.lower(), client_id.lower()))
+        return self._current().apps.get((tenant_id.lower(), client_id.lower()))
 
     def apps_with_client_id(self, client_id: str) -> tuple[AppRegistration, ...]:
-        with self._lock:
-            return tuple(a for (_, cid), a in self._apps.items() if cid == client_id.lower())
+        wanted = client_id.lower()
+        return tuple(a for (_, cid), a in self._current().apps.items() if cid == wanted)
 
     def user(self, username: str) -> UserAccount | None:
-        with self._lock:
-            return self._users.get(username.lower())
+        return self._current().users.get(username.lower())
 
     # Credential checks ----------------------------------------------------------------------------
 
@@ -102,3 +242,14 @@ class Directory:
     @staticmethod
     def password_matches(user: UserAccount, password: str) -> bool:
         return _same_secret(password, user.password)
+
+
+def stored_entries(records: DirectoryRecords) -> Entries:
+    """The run-time entries ``records`` keeps; ValueError for one that is not a valid entry."""
+    found: dict[str, list[Any]] = {}
+    for kind in DIRECTORY_KINDS:
+        found[kind] = []
+        for index, record in enumerate(records.list(DIRECTORY_TENANT, kind)):
+            where = f"stored directory entry {kind}[{index}]"
+            found[kind].append(entry_from_json(kind, record.get("entry"), where))
+    return Entries(tuple(found["tenants"]), tuple(found["apps"]), tuple(found["users"]))

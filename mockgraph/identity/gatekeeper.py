@@ -14,7 +14,7 @@ from mockgraph.core.errors import (
 )
 from mockgraph.core.operations import EMPTY_CATALOG, Catalog, Operation
 from mockgraph.core.principal import AuthMode, Principal
-from mockgraph.identity.directory import Directory
+from mockgraph.identity.directory import Directory, DirectoryRecords
 from mockgraph.identity.issuer import TokenIssuer
 from mockgraph.identity.keys import SigningKey, signing_key_for
 from mockgraph.identity.permissions import PERSONAL_ACCOUNT_TENANT_ID
@@ -67,7 +67,8 @@ def principal_from_claims(claims: dict[str, Any]) -> Principal:
 class Gatekeeper:
     """Authenticates requests and authorises operations for one app, per ``config.auth_mode``.
 
-    ``clock`` (seconds since the epoch) is injectable for lifetime tests.
+    ``clock`` (seconds since the epoch) is injectable for lifetime tests. ``records`` is the app's store:
+    the directory keeps the tenants, apps and users registered at run time there (see ``Directory``).
     """
 
     def __init__(
@@ -76,13 +77,14 @@ class Gatekeeper:
         *,
         catalog: Catalog = EMPTY_CATALOG,
         clock: Callable[[], float] = time.time,
+        records: DirectoryRecords | None = None,
     ) -> None:
         self.config = config
         # The operations served: what a full-permission caller holds (auth off, apps the directory lacks).
         self.catalog = catalog
         self.mode = AuthMode(config.auth_mode)
         self.clock = clock
-        self.directory = Directory(config)
+        self.directory = Directory(config, records)
         self.key: SigningKey = signing_key_for(config.signing_key_path)
         self.tokens = TokenFactory(self.key, clock=clock)
         self.issuer = TokenIssuer(self.directory, self.tokens, self.mode, catalog=catalog, clock=clock)

@@ -4,7 +4,9 @@ Each record is one row holding its whole JSON text, so a write replaces a record
 ``kill -9`` can never leave half of one. Read-modify-write (``insert`` with a limit, ``update``) runs inside
 ``BEGIN IMMEDIATE``, which takes SQLite's write lock first, so two threads or two processes sharing the
 file never interleave their reads and writes. Connections are per thread and per process (a forked worker
-opens its own).
+opens its own). A new file is made private and whole, and an existing one is checked before it is used
+(``mockgraph.storage.state_file``); ``version`` is a per-tenant counter kept by triggers, so it moves for
+writes made by any process.
 """
 
 from __future__ import annotations
@@ -14,13 +16,20 @@ import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from mockgraph.core.config import MockGraphConfig
 from mockgraph.core.errors import QuotaExceeded
+from mockgraph.storage.state_file import (
+    StateFileError,
+    check_contents,
+    check_header,
+    create_private,
+    damaged,
+)
 from mockgraph.storage.store import MemoryStore, Record, Snapshot, Store
 
 SCHEMA_VERSION = 1
@@ -39,6 +48,20 @@ CREATE TABLE IF NOT EXISTS records (
 );
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
+_FRESH_META = f"INSERT INTO meta VALUES ('schema', '{SCHEMA_VERSION}');"
+# Store.version: a per-tenant counter every write moves, in the same transaction, from any process.
+_VERSIONS = """
+CREATE TABLE IF NOT EXISTS versions (tenant TEXT PRIMARY KEY, version INTEGER NOT NULL);
+CREATE TRIGGER IF NOT EXISTS records_inserted AFTER INSERT ON records BEGIN
+    INSERT INTO versions VALUES (NEW.tenant, 1) ON CONFLICT (tenant) DO UPDATE SET version = version + 1;
+END;
+CREATE TRIGGER IF NOT EXISTS records_updated AFTER UPDATE ON records BEGIN
+    INSERT INTO versions VALUES (NEW.tenant, 1) ON CONFLICT (tenant) DO UPDATE SET version = version + 1;
+END;
+CREATE TRIGGER IF NOT EXISTS records_deleted AFTER DELETE ON records BEGIN
+    INSERT INTO versions VALUES (OLD.tenant, 1) ON CONFLICT (tenant) DO UPDATE SET version = version + 1;
+END;
+"""
 
 
 def _key(object_id: str) -> str:
@@ -53,15 +76,19 @@ class SqliteStore:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
-        self._connection().executescript(_SCHEMA)  # each statement commits on its own
-        with self._transaction() as connection:
-            found = connection.execute("SELECT value FROM meta WHERE name = 'schema'").fetchone()
-            if found is None:
-                connection.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
-            elif found[0] != str(SCHEMA_VERSION):
-                raise ValueError(
-                    f"{self.path} has state schema {found[0]}, this mockgraph reads {SCHEMA_VERSION}"
-                )
+        if not self.path.exists():
+            create_private(self.path, _SCHEMA + _VERSIONS + _FRESH_META)
+        check_header(self.path)
+        try:
+            # Checked on a read-only connection, so a refused file is left exactly as it was found.
+            with closing(sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)) as reader:
+                check_contents(self.path, reader)
+                _check_schema(self.path, reader)
+            # Added after schema 1 without changing what it reads: files made earlier gain them here.
+            self._connection().executescript(_VERSIONS)
+        except sqlite3.DatabaseError as error:
+            self.close()
+            raise damaged(self.path, error) from None
 
     # Connections ------------------------------------------------------------------------------------
 
@@ -212,6 +239,26 @@ class SqliteStore:
             connection.executemany(
                 "INSERT OR REPLACE INTO records (tenant, collection, key, body) VALUES (?, ?, ?, ?)", rows
             )
+
+    def version(self, tenant_id: str) -> int:
+        row = (
+            self._connection()
+            .execute("SELECT version FROM versions WHERE tenant = ?", (tenant_id,))
+            .fetchone()
+        )
+        return 0 if row is None else int(row[0])
+
+
+def _check_schema(path: Path, connection: sqlite3.Connection) -> None:
+    found = connection.execute("SELECT value FROM meta WHERE name = 'schema'").fetchone()
+    if found is None:
+        raise StateFileError(path, "is not a mockgraph state (no schema version)")
+    if found[0] != str(SCHEMA_VERSION):
+        raise StateFileError(
+            path,
+            f"has state schema {found[0]}, this mockgraph reads {SCHEMA_VERSION}",
+            "run the mockgraph that wrote it, or give another --state path",
+        )
 
 
 def _loads(body: str) -> Record:

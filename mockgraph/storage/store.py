@@ -67,6 +67,14 @@ class Store(Protocol):
         """Replace the whole content with ``snapshot``."""
         ...
 
+    def version(self, tenant_id: str) -> int:
+        """A number that changes whenever a record of ``tenant_id`` is written or removed, by anyone sharing
+        the store (other threads, other processes on one state file); it never returns to an earlier value.
+
+        Cheap enough to call on every request, so a reader can keep what it built from a tenant's records
+        and rebuild it only when this number moves."""
+        ...
+
 
 _T = TypeVar("_T")
 _IMMUTABLE = (str, int, float, bool, type(None))
@@ -97,6 +105,21 @@ class MemoryStore:
     def __init__(self) -> None:
         self._lock = threading.RLock()
         self._data: dict[tuple[str, str], dict[str, Record]] = {}
+        # Versions are values of one counter, so a tenant's version only grows, even across reset and load
+        # (which move every tenant to the floor): a reader never sees an old number come back.
+        self._counter = 0
+        self._floor = 0
+        self._versions: dict[str, int] = {}
+
+    def _written(self, tenant_id: str) -> None:
+        # Called with the lock held.
+        self._counter += 1
+        self._versions[tenant_id] = self._counter
+
+    def _replaced_all(self) -> None:
+        self._counter += 1
+        self._floor = self._counter
+        self._versions = {}
 
     def _bucket(self, tenant_id: str, collection: str) -> dict[str, Record]:
         return self._data.setdefault((tenant_id, collection), {})
@@ -115,6 +138,7 @@ class MemoryStore:
             if limit is not None and len(bucket) >= limit:
                 raise QuotaExceeded(limit)
             bucket[_key(stored["id"])] = stored
+            self._written(tenant_id)
         return _clone(stored)
 
     def get(self, tenant_id: str, collection: str, object_id: str) -> Record | None:
@@ -144,15 +168,20 @@ class MemoryStore:
                 return None
             replacement = _clone(change(_clone(current)))
             bucket[_key(object_id)] = replacement
+            self._written(tenant_id)
             return _clone(replacement)
 
     def delete(self, tenant_id: str, collection: str, object_id: str) -> bool:
         with self._lock:
-            return self._data.get((tenant_id, collection), {}).pop(_key(object_id), None) is not None
+            removed = self._data.get((tenant_id, collection), {}).pop(_key(object_id), None) is not None
+            if removed:
+                self._written(tenant_id)
+            return removed
 
     def reset(self) -> None:
         with self._lock:
             self._data = {}
+            self._replaced_all()
 
     def dump(self) -> Snapshot:
         with self._lock:
@@ -169,3 +198,8 @@ class MemoryStore:
                 fresh[(tenant_id, collection)] = {_key(r["id"]): _clone(r) for r in records}
         with self._lock:
             self._data = fresh
+            self._replaced_all()
+
+    def version(self, tenant_id: str) -> int:
+        with self._lock:
+            return self._versions.get(tenant_id, self._floor)

@@ -19,7 +19,10 @@ SeedSpec = Iterable[Mapping[str, Any]] | Mapping[str, Iterable[Mapping[str, Any]
 
 
 def reset(app: Flask) -> None:
-    """Forget every connector, journal entry and fault rule of ``app`` (the per-test reset; O(1))."""
+    """Forget every connector, journal entry and fault rule of ``app`` (the per-test reset; O(1)).
+
+    Tenants, apps and users a test seeded at run time go too (they live in the store); the configured
+    directory stays."""
     state = state_of(app)
     state.store.reset()
     state.journal.clear()
