@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import contextlib
 import http.client
+import os
+import re
 import socket
 import ssl
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -146,6 +150,44 @@ def test_a_normal_client_is_answered_while_slow_clients_hold_connections(
         held.close()
     assert max(times) < ANSWER_SECONDS, times
     assert open_at_end == HELD
+
+
+@pytest.mark.skipif(os.name != "posix", reason="open-file limits are POSIX's")
+def test_serve_holds_more_connections_than_a_low_open_file_limit_allows() -> None:
+    """A soft limit of 256 open files (macOS's default) would refuse the 300th client however idle the rest."""
+
+    def low_limit() -> None:
+        import resource
+
+        hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+        resource.setrlimit(resource.RLIMIT_NOFILE, (256, hard))
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mockgraph", "serve", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env={**os.environ, "NO_PROXY": "*"},
+        preexec_fn=low_limit,
+    )
+    try:
+        assert process.stdout is not None
+        banner = []
+        for _ in range(30):  # the banner is a dozen lines; an early exit ends it with EOF ("")
+            banner.append(process.stdout.readline())
+            if not banner[-1] or banner[-1].strip() == "mockgraph ready":
+                break
+        found = re.search(r"listening on (\S+)", "".join(banner))
+        assert found is not None, banner
+        held = SlowClients(found.group(1), None, 300, slowloris=False)
+        try:
+            seconds = _answer_seconds(found.group(1), None)
+        finally:
+            held.close()
+        assert seconds < ANSWER_SECONDS
+    finally:
+        process.terminate()
+        process.wait(10)
 
 
 # The limits that free a slow client's place, on an in-process server with short limits. --------------------
