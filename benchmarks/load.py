@@ -7,6 +7,7 @@ import http.client
 import json
 import os
 import re
+import ssl
 import subprocess
 import sys
 import threading
@@ -18,7 +19,8 @@ from typing import Any
 from benchmarks.lifecycle import create_body
 
 COLLECTION = "/beta/identity/apiConnectors"
-_LISTENING = re.compile(r"listening on http://([^:\s]+):(\d+)")
+_LISTENING = re.compile(r"listening on (https?)://([^:\s]+):(\d+)")
+_TRUST_CA = re.compile(r"Trust CA:\s+(\S+)")
 
 
 @dataclass
@@ -28,6 +30,8 @@ class ServerProcess:
     command: list[str]
     host: str = ""
     port: int = 0
+    scheme: str = "http"
+    ca_file: str | None = None
     process: subprocess.Popen[str] | None = None
 
     def __enter__(self) -> ServerProcess:
@@ -41,9 +45,13 @@ class ServerProcess:
             line = self.process.stdout.readline()
             if not line:
                 break
+            trusted = _TRUST_CA.search(line)
+            if trusted:
+                self.ca_file = trusted.group(1)
             found = _LISTENING.search(line)
             if found:
-                self.host, self.port = found.group(1), int(found.group(2))
+                self.scheme, self.host, self.port = found.group(1), found.group(2), int(found.group(3))
+            if (found and self.scheme == "http") or line.strip() == "mockgraph ready":
                 # Drain the rest of its output in the background so the pipe never fills.
                 threading.Thread(target=self.process.stdout.read, daemon=True).start()
                 return self
@@ -61,6 +69,9 @@ class ServerProcess:
             self.process = None
 
     def connection(self) -> http.client.HTTPConnection:
+        if self.scheme == "https":
+            context = ssl.create_default_context(cafile=self.ca_file)
+            return http.client.HTTPSConnection(self.host, self.port, timeout=30, context=context)
         return http.client.HTTPConnection(self.host, self.port, timeout=30)
 
 
@@ -75,11 +86,13 @@ SERVE_ARGS = [
 ]
 
 
-def mockgraph_server_command(*, request_log: bool = True) -> list[str]:
-    """``mockgraph serve`` as shipped, or (``request_log=False``) with its per-request log line off."""
+def mockgraph_server_command(*, request_log: bool = True, tls_dir: str | None = None) -> list[str]:
+    """``mockgraph serve`` as shipped, or (``request_log=False``) with its per-request log line off; with
+    ``tls_dir``, over https with the local CA kept there."""
+    args = [*SERVE_ARGS, "--tls", "--tls-dir", tls_dir] if tls_dir else SERVE_ARGS
     if request_log:
-        return [sys.executable, "-m", "mockgraph", "serve", *SERVE_ARGS]
-    return [sys.executable, "-m", "benchmarks.quiet_serve", *SERVE_ARGS]
+        return [sys.executable, "-m", "mockgraph", "serve", *args]
+    return [sys.executable, "-m", "benchmarks.quiet_serve", *args]
 
 
 def bare_server_command() -> list[str]:

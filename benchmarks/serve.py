@@ -1,4 +1,5 @@
-"""Figure 4: ``mockgraph serve`` (waitress, enforce) on loopback vs the bare app on the same WSGI server.
+"""Figure 4: ``mockgraph serve`` (waitress, enforce) on loopback vs the bare app on the same WSGI server, and
+``mockgraph serve --tls`` vs the same over http.
 
 Each server runs in its own process; the load generator (``benchmarks.load``) runs several threads with
 keep-alive connections, a fixed request count and a time cap, alternating between the two servers.
@@ -7,6 +8,7 @@ keep-alive connections, a fixed request count and a time cap, alternating betwee
 from __future__ import annotations
 
 import json
+import tempfile
 
 from benchmarks.harness import Figure, Settings, median_of
 from benchmarks.lifecycle import create_body
@@ -60,7 +62,9 @@ def compare(
     return emulator_results, bare_results
 
 
-def figures_for(operation: str, emulator: list[LoadResult], bare: list[LoadResult]) -> list[Figure]:
+def figures_for(
+    operation: str, emulator: list[LoadResult], bare: list[LoadResult], baseline: str = "bare app on waitress"
+) -> list[Figure]:
     def med(results: list[LoadResult], pick: str) -> float:
         if pick == "rate":
             return median_of([r.throughput for r in results])
@@ -73,14 +77,14 @@ def figures_for(operation: str, emulator: list[LoadResult], bare: list[LoadResul
             f"{operation}: throughput",
             "req/s",
             med(emulator, "rate"),
-            "bare app on waitress",
+            baseline,
             med(bare, "rate"),
             better="higher",
-            target=TARGET_THROUGHPUT_RATIO,
+            target=TARGET_THROUGHPUT_RATIO if baseline.startswith("bare") else None,
             note=f"{len(emulator)} runs, {requests} emulator requests",
         ),
-        Figure(TITLE, f"{operation}: p50 latency", "s", med(emulator, "p50"), "bare", med(bare, "p50")),
-        Figure(TITLE, f"{operation}: p99 latency", "s", med(emulator, "p99"), "bare", med(bare, "p99")),
+        Figure(TITLE, f"{operation}: p50 latency", "s", med(emulator, "p50"), baseline, med(bare, "p50")),
+        Figure(TITLE, f"{operation}: p99 latency", "s", med(emulator, "p99"), baseline, med(bare, "p99")),
     ]
 
 
@@ -104,4 +108,27 @@ def run(settings: Settings) -> list[Figure]:
             )
             creates = compare(runs, per_thread, (emulator, create_worker(headers)), (bare, create_worker({})))
         figures += [*figures_for(f"get{suffix}", *gets), *figures_for(f"create{suffix}", *creates)]
-    return figures
+    return figures + https_figures(runs, per_thread)
+
+
+def https_figures(runs: int, per_thread: int) -> list[Figure]:
+    """``serve --tls`` (the TLS front handing connections to waitress) against the same server over http."""
+    with (
+        tempfile.TemporaryDirectory(prefix="mockgraph-bench-tls-") as tls_dir,
+        ServerProcess(mockgraph_server_command(tls_dir=tls_dir)) as https,
+        ServerProcess(mockgraph_server_command()) as http,
+    ):
+        servers = (https, http)
+        tokens = [
+            fetch_token(s, DEFAULT_TENANT_ID, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET) for s in servers
+        ]
+        headers = [{"Authorization": f"Bearer {token}"} for token in tokens]
+        ids = [seed(server, header) for server, header in zip(servers, headers, strict=True)]
+        gets = compare(
+            runs, per_thread, (https, get_worker(headers[0], ids[0])), (http, get_worker(headers[1], ids[1]))
+        )
+        creates = compare(
+            runs, per_thread, (https, create_worker(headers[0])), (http, create_worker(headers[1]))
+        )
+    baseline = "the same over http"
+    return [*figures_for("https get", *gets, baseline), *figures_for("https create", *creates, baseline)]

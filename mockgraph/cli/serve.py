@@ -27,6 +27,7 @@ from mockgraph.core.config import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, Mock
 from mockgraph.core.errors import GraphError
 from mockgraph.core.principal import AuthMode
 from mockgraph.server import request_log
+from mockgraph.server.engine import ServerLimits
 from mockgraph.server.settings import LOG_FORMATS, ConfigError, ServeSettings, load_settings
 from mockgraph.server.threaded import MockGraphServer, bind_socket
 from mockgraph.server.tls import TlsFiles, ensure_tls_files
@@ -36,6 +37,9 @@ from mockgraph.web.state import state_of
 READY_LINE = "mockgraph ready"
 # How often the parent of several workers looks for one that died (and starts a new one).
 SUPERVISE_SECONDS = 0.5
+# An https connection holds three: the client's socket and the socket pair to waitress.
+DESCRIPTORS_PER_CONNECTION = 3
+SPARE_DESCRIPTORS = 256  # the state file, its journal, the log, the listening socket, the loops' own
 
 
 def register(subparsers: Any) -> None:
@@ -90,6 +94,7 @@ def serve(args: argparse.Namespace) -> int:
         return _fail(str(error))
     except OSError as error:
         return _fail(f"{error.filename or ''} {error.strerror or error}".strip())
+    _raise_open_file_limit(DESCRIPTORS_PER_CONNECTION * ServerLimits().connections + SPARE_DESCRIPTORS)
     try:
         sock = bind_socket(settings.host, settings.port)
     except OSError as error:
@@ -103,6 +108,23 @@ def serve(args: argparse.Namespace) -> int:
     if settings.workers > 1:
         return _supervise(settings.workers, server, sock, stop)
     return _run_until_signalled(server, stop)
+
+
+def _raise_open_file_limit(wanted: int) -> None:
+    """Let the process hold as many connections as the server admits (a soft limit of 256 or 1,024 open
+    files is common): out of descriptors, new clients would wait however few requests there are."""
+    if os.name != "posix":
+        return
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    if soft == resource.RLIM_INFINITY or soft >= target:
+        return
+    with contextlib.suppress(
+        ValueError, OSError
+    ):  # e.g. macOS caps it below the hard limit: keep the soft one
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
 
 
 def _build_app(settings: ServeSettings) -> Flask:

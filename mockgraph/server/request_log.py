@@ -106,9 +106,8 @@ def configure_logging(log_format: str = "text", stream: TextIO | None = None) ->
     root.handlers = [handler]
     root.setLevel(logging.INFO)
     root.propagate = False
-    # The WSGI servers' own loggers: warnings only (their per-connection chatter is not a request log).
-    for name in ("waitress", "cheroot"):
-        other = logging.getLogger(name)
-        other.handlers = [handler]
-        other.setLevel(logging.WARNING)
-        other.propagate = False
+    # The WSGI server's own logger: warnings only (its per-connection chatter is not a request log).
+    waitress = logging.getLogger("waitress")
+    waitress.handlers = [handler]
+    waitress.setLevel(logging.WARNING)
+    waitress.propagate = False

@@ -1,8 +1,9 @@
 """``MockGraphServer``: serve a Flask app on a production WSGI server, in a thread, over http or https.
 
-Plain http runs on waitress; https on cheroot (waitress has no TLS, and cheroot is pure Python with TLS
-built in and Windows support; both measured alike on loopback). The listening socket is bound first, so
-port 0 gives a real port before the server starts, and forked workers can share one socket.
+Both schemes are served by waitress, set up against slow and idle clients (``mockgraph.server.engine``); for
+https a TLS front decrypts each connection off the accept path and hands it to the same waitress
+(``mockgraph.server.tls_front``). The listening socket is bound first, so port 0 gives a real port before
+the server starts, and forked workers can share one socket.
 """
 
 from __future__ import annotations
@@ -11,15 +12,13 @@ import os
 import socket
 import threading
 from collections.abc import Callable, Iterable
-from typing import Any, Protocol, Self
+from typing import Any, Self
 
-from cheroot import wsgi as cheroot_wsgi
-from cheroot.ssl.builtin import BuiltinSSLAdapter
 from flask import Flask
-from waitress import wasyncore
-from waitress.server import create_server
 
+from mockgraph.server.engine import Server, ServerLimits, WSGIApp
 from mockgraph.server.tls import TlsFiles
+from mockgraph.server.tls_front import TlsFront
 
 DEFAULT_THREADS = 8
 BACKLOG = 1024
@@ -45,58 +44,47 @@ def bind_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
-class _Backend(Protocol):
-    def run(self) -> None: ...
+class _Backend:
+    """waitress in one thread; for https, the TLS front in a second one that hands it each connection."""
 
-    def stop(self) -> None: ...
+    def __init__(
+        self, app: WSGIApp, sock: socket.socket, threads: int, tls: TlsFiles | None, limits: ServerLimits
+    ) -> None:
+        self.server = Server(
+            app,
+            sock,
+            threads=threads,
+            limits=limits,
+            url_scheme="http" if tls is None else "https",
+            accepting=tls is None,
+        )
+        self.front = None if tls is None else TlsFront(sock, tls.server_context(), self.server, limits)
+        self.threads: list[threading.Thread] = []
 
+    def start(self) -> None:
+        self.threads = [threading.Thread(target=self.server.run, name="mockgraph-server", daemon=True)]
+        if self.front is not None:
+            self.threads.append(threading.Thread(target=self.front.run, name="mockgraph-tls", daemon=True))
+        for thread in self.threads:
+            thread.start()
 
-WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
-
-
-class _Waitress:
-    def __init__(self, app: WSGIApp, sock: socket.socket, threads: int) -> None:
-        self.server: Any = create_server(app, sockets=[sock], threads=threads, ident="mockgraph")
-
-    def run(self) -> None:
-        self.server.run()
-
-    def stop(self) -> None:
-        # Let running requests finish first: a task that ends after the server's trigger is closed fails.
-        self.server.task_dispatcher.shutdown(timeout=JOIN_SECONDS)
-        self.server.close()
-        # Keep-alive channels would keep the loop running: close them too.
-        wasyncore.close_all(getattr(self.server, "_map", None) or getattr(self.server, "map", {}))
-
-
-class _InheritedSocketServer(cheroot_wsgi.Server):
-    """cheroot's server on a socket that is already bound and listening."""
-
-    def __init__(self, sock: socket.socket, *args: Any, **kwargs: Any) -> None:
-        super().__init__(sock.getsockname()[:2], *args, **kwargs)
-        self._inherited = sock
-
-    def bind(self, family: int, type: int, proto: int = 0) -> socket.socket:
-        self.socket = self._inherited
-        return self._inherited
-
-
-class _Cheroot:
-    def __init__(self, app: WSGIApp, sock: socket.socket, threads: int, tls: TlsFiles) -> None:
-        self.server = _InheritedSocketServer(sock, app, numthreads=threads, server_name="mockgraph")
-        self.server.ssl_adapter = BuiltinSSLAdapter(str(tls.cert_file), str(tls.key_file))
-
-    def run(self) -> None:
-        self.server.safe_start()
+    def alive(self) -> bool:
+        return bool(self.threads) and all(thread.is_alive() for thread in self.threads)
 
     def stop(self) -> None:
-        self.server.stop()
+        # The front first, so that no connection is handed over to a closing server.
+        if self.front is not None:
+            self.front.stop(JOIN_SECONDS)
+            self.threads[-1].join(JOIN_SECONDS)
+        self.server.shut_down(JOIN_SECONDS)
+        self.threads[0].join(JOIN_SECONDS)
 
 
 class MockGraphServer:
     """Serve ``app`` on ``host``/``port`` (http, or https with ``tls``); ``start()`` returns once it accepts.
 
-    Pass ``sock`` to serve on an already listening socket (forked workers share their parent's).
+    Pass ``sock`` to serve on an already listening socket (forked workers share their parent's), and
+    ``limits`` to change how many connections it holds and how long a slow one may keep its place.
     ``app`` may be replaced while the server runs: the next request is answered by the new one, which
     lets a session-wide test server serve each test's own app without rebinding.
     """
@@ -110,15 +98,16 @@ class MockGraphServer:
         tls: TlsFiles | None = None,
         threads: int = DEFAULT_THREADS,
         sock: socket.socket | None = None,
+        limits: ServerLimits | None = None,
     ) -> None:
         self.app = app
         self.host = host
         self.tls = tls
         self.threads = threads
+        self.limits = limits or ServerLimits()
         self._sock = sock
         self._requested_port = port
         self._backend: _Backend | None = None
-        self._thread: threading.Thread | None = None
 
     @property
     def scheme(self) -> str:
@@ -149,31 +138,23 @@ class MockGraphServer:
 
     def ready(self) -> bool:
         """Whether the server thread is up (connections are queued by the socket from ``start()`` on)."""
-        return self._thread is not None and self._thread.is_alive()
+        return self._backend is not None and self._backend.alive()
 
     def start(self) -> Self:
         if self._backend is not None:
             raise RuntimeError("the server is already running")
         if self._sock is None:
             self._sock = bind_socket(self.host, self._requested_port)
-        backend: _Backend = (
-            _Waitress(self._dispatch, self._sock, self.threads)
-            if self.tls is None
-            else _Cheroot(self._dispatch, self._sock, self.threads, self.tls)
-        )
+        backend = _Backend(self._dispatch, self._sock, self.threads, self.tls, self.limits)
+        backend.start()
         self._backend = backend
-        self._thread = threading.Thread(target=backend.run, name="mockgraph-server", daemon=True)
-        self._thread.start()
         return self
 
     def stop(self) -> None:
         if self._backend is None:
             return
         self._backend.stop()
-        if self._thread is not None:
-            self._thread.join(timeout=JOIN_SECONDS)
         self._backend = None
-        self._thread = None
         if self._sock is not None:
             self._sock.close()
             self._sock = None

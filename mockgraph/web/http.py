@@ -95,15 +95,36 @@ def json_response(document: Any, status: int = 200, headers: dict[str, str] | No
 
 
 def no_content() -> Response:
-    return Response(status=204)
+    """Graph's 204: no body and no Content-Type (Flask would add ``text/html``)."""
+    response = Response(status=204)
+    del response.headers["Content-Type"]
+    return response
+
+
+def _envelope_bytes(error: GraphError, request_id: str, client_request_id: str) -> bytes:
+    envelope = error.to_envelope(
+        date=graph_date(), request_id=request_id, client_request_id=client_request_id
+    )
+    return _ENCODER.encode(envelope).encode("utf-8")
+
+
+def protocol_error_response(error: GraphError) -> tuple[int, list[tuple[str, str]], bytes]:
+    """Graph's error response outside Flask: status, headers and body, for the HTTP server's own refusals
+    (a request it could not parse never reaches the app, so it has no request id yet: a new one)."""
+    request_id = new_request_id()
+    headers = [
+        ("Content-Type", "application/json"),
+        ("request-id", request_id),
+        ("client-request-id", request_id),
+        *_STATIC_HEADERS,
+    ]
+    return error.status, headers, _envelope_bytes(error, request_id, request_id)
 
 
 def error_response(error: GraphError) -> Response:
     request_id, client_request_id = request_ids()
-    envelope = error.to_envelope(
-        date=graph_date(), request_id=request_id, client_request_id=client_request_id
-    )
-    response = Response(_ENCODER.encode(envelope), status=error.status, content_type="application/json")
+    body = _envelope_bytes(error, request_id, client_request_id)
+    response = Response(body, status=error.status, content_type="application/json")
     for name, value in error.headers.items():
         response.headers[name] = value
     set_reason(response, error.reason)
