@@ -16,8 +16,7 @@ import pytest
 from mockgraph.server.tls import CA_FILE, SERVER_FILE
 from mockgraph.storage.sqlite import SqliteStore
 from mockgraph.storage.state_file import StateFileError
-from tests._serve_process import ServeProcess, run_cli, run_serve
-from tests.test_server_process import connector_body
+from tests._serve_process import ServeProcess, run_cli, run_serve, server_connector
 
 SEEDED_APP = {
     "clientId": "5eed0000-0000-4000-8000-0000000000f1",
@@ -46,12 +45,14 @@ def test_every_file_holding_secrets_is_private(tmp_path: Path) -> None:
     folder = tmp_path / "state"
     # The server (and the CLI) inherit the usual umask; entering the block starts the server, once.
     with _umask(0o022), ServeProcess(tmp_path, "--state", str(folder / "state.db"), "--tls") as process:
-        seeded = process.admin("POST", "seed", json={"apps": [SEEDED_APP], "connectors": [connector_body()]})
+        seeded = process.admin(
+            "POST", "seed", json={"apps": [SEEDED_APP], "connectors": [server_connector()]}
+        )
         assert seeded.status_code == 200, seeded.text
         session = process.session()
         session.headers["Authorization"] = f"Bearer {process.token()}"
         created = session.post(
-            f"{process.url}/beta/identity/apiConnectors", json=connector_body(), timeout=10
+            f"{process.url}/beta/identity/apiConnectors", json=server_connector(), timeout=10
         )
         assert created.status_code == 201
         files = {path.relative_to(folder).as_posix(): path for path in folder.rglob("*") if path.is_file()}

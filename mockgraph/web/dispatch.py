@@ -13,7 +13,7 @@ from flask import Response, request
 from mockgraph.core.operations import Route
 from mockgraph.web.call import Call, Reply, parse_query
 from mockgraph.web.context import request_context
-from mockgraph.web.http import json_response, read_json_body
+from mockgraph.web.http import json_response, no_content, read_json_body
 from mockgraph.web.state import current_state
 
 
@@ -23,7 +23,7 @@ def render(reply: Reply) -> Response:
     if reply.text is not None:
         response = Response(reply.text, status=reply.status, content_type=reply.content_type)
     else:
-        response = Response(status=reply.status)
+        response = no_content() if reply.status == 204 else Response(status=reply.status)
     for name, value in reply.headers.items():
         response.headers[name] = value
     return response

@@ -15,7 +15,7 @@ from mockgraph.core.errors import (
     UnsupportedMediaType,
 )
 from mockgraph.core.text import header_value
-from mockgraph.web.context import request_context
+from mockgraph.web.context import new_request_id, request_context
 
 REASON_HEADER = "x-mockgraph-reason"
 JSON_CONTENT_TYPE = (
