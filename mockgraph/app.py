@@ -24,7 +24,7 @@ from mockgraph.identity import Gatekeeper
 from mockgraph.resources import CATALOG
 from mockgraph.storage.sqlite import open_store, with_state_defaults
 from mockgraph.storage.store import Store
-from mockgraph.web import hooks
+from mockgraph.web import exposure, hooks
 from mockgraph.web.dispatch import make_dispatcher
 from mockgraph.web.entra import register_entra_routes
 from mockgraph.web.http import add_graph_headers, assign_request_ids, error_response
@@ -69,6 +69,9 @@ def create_app(
     )
     app.before_request(assign_request_ids)
     app.after_request(add_graph_headers)
+    # The network policy first (untrusted Host names): a refusal that no fault rule, journal hook or view
+    # runs before (docs/security.md).
+    exposure.install(app)
     register_entra_routes(app, gatekeeper)
     register_openapi_route(app)
     register_simulate_route(app)

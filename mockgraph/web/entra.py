@@ -9,6 +9,7 @@ from flask import Flask, Response, jsonify, request
 from mockgraph.identity.discovery import key_set, openid_configuration_v1, openid_configuration_v2
 from mockgraph.identity.issuer import TENANTLESS
 from mockgraph.identity.oauth_errors import EntraError, unknown_tenant
+from mockgraph.web.exposure import base_url as exposure_base_url
 
 if TYPE_CHECKING:
     from mockgraph.identity.gatekeeper import Gatekeeper
@@ -25,7 +26,7 @@ def register_entra_routes(app: Flask, gatekeeper: Gatekeeper) -> None:
     """Serve Entra's endpoints on ``app``, for every tenant (GUID, domain, ``common``, ``organizations``)."""
 
     def base_url() -> str:
-        return request.host_url.rstrip("/")
+        return exposure_base_url(gatekeeper.config.network).rstrip("/")
 
     def correlation_id() -> str | None:
         return request.headers.get("client-request-id")
