@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 
 from mockgraph import create_app
 from mockgraph.core.config import DEFAULT_TENANT_ID
-from mockgraph.core.network import NetworkPolicy, host_is_trusted, is_loopback_address
+from mockgraph.core.network import VERDICT_LIMIT, NetworkPolicy, host_is_trusted, is_loopback_address
 from mockgraph.identity import mint_token
 
 AUTH = {"Authorization": f"Bearer {mint_token()}"}
@@ -209,3 +209,11 @@ def test_loopback_addresses(address: str | None, loopback: bool) -> None:
 )
 def test_trusted_hosts(authority: str, trusted: bool) -> None:
     assert host_is_trusted(authority, NetworkPolicy()) is trusted
+
+
+def test_remembered_verdicts_are_bounded() -> None:
+    policy = NetworkPolicy()
+    for index in range(VERDICT_LIMIT + 50):
+        assert policy.trusts_host(f"junk{index}.example") is False
+    assert policy.trusts_host("127.0.0.1:5000") is True
+    assert len(policy._verdicts) <= VERDICT_LIMIT

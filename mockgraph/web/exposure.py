@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Flask, request
 
 from mockgraph.core.errors import AuthorizationDenied
-from mockgraph.core.network import NetworkPolicy, host_is_trusted, split_authority
+from mockgraph.core.network import NetworkPolicy, split_authority
 from mockgraph.web.state import current_state
 
 # Names echoed into a reason header are cut short: the header must stay small whatever was sent.
@@ -36,7 +36,7 @@ def refuse_untrusted_host() -> None:
         return
     # A browser always sends Host; a request without one (HTTP/1.0) cannot come from a rebinding page.
     sent = request.environ.get("HTTP_HOST")
-    if sent is None or host_is_trusted(sent, policy):
+    if sent is None or policy.trusts_host(sent):
         return
     parts = split_authority(sent)
     name = parts[0] if parts is not None else sent
