@@ -9,9 +9,8 @@ from flask import Flask, Response, current_app, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.routing import BaseConverter
 
-from mockgraph.admin.openapi import register_openapi_route
+from mockgraph.admin import guard
 from mockgraph.admin.routes import register_admin
-from mockgraph.admin.simulate import register_simulate_route
 from mockgraph.core.config import MockGraphConfig, coerce_config
 from mockgraph.core.contracts import shared_contracts
 from mockgraph.core.errors import (
@@ -24,7 +23,7 @@ from mockgraph.identity import Gatekeeper
 from mockgraph.resources import CATALOG
 from mockgraph.storage.sqlite import open_store, with_state_defaults
 from mockgraph.storage.store import Store
-from mockgraph.web import hooks
+from mockgraph.web import exposure, hooks
 from mockgraph.web.dispatch import make_dispatcher
 from mockgraph.web.entra import register_entra_routes
 from mockgraph.web.faults import Faults
@@ -73,9 +72,11 @@ def create_app(
     )
     app.before_request(assign_request_ids)
     app.after_request(add_graph_headers)
+    # The network policy first (untrusted Host names), then the admin guard: refusals that no fault rule,
+    # journal hook or view runs before (docs/security.md).
+    exposure.install(app)
+    guard.install(app)
     register_entra_routes(app, gatekeeper)
-    register_openapi_route(app)
-    register_simulate_route(app)
     methods = ["GET", "POST", "PATCH", "PUT", "DELETE", "HEAD", "OPTIONS"]
     app.add_url_rule(
         "/<everything:path>",
@@ -89,7 +90,7 @@ def create_app(
     app.register_error_handler(Exception, _unexpected)
     # The hooks that feed the state's request journal and apply its faults.
     hooks.install(app)
-    # The admin API (/_mockgraph/health, reset, seed, snapshot, journal, faults).
+    # The admin API (/_mockgraph/health, reset, seed, snapshot, journal, faults, token, simulate, openapi.json).
     register_admin(app)
     return app
 

@@ -115,6 +115,9 @@ class ServeProcess:
         return token
 
     def admin(self, method: str, name: str, **kwargs: Any) -> requests.Response:
+        """An admin call as the CLI makes it: changes are sent as JSON even without a body."""
+        if method not in ("GET", "HEAD") and "json" not in kwargs:
+            kwargs["headers"] = {"Content-Type": "application/json", **kwargs.get("headers", {})}
         return self.session().request(method, f"{self.url}/_mockgraph/{name}", timeout=10, **kwargs)
 
     def __enter__(self) -> ServeProcess:

@@ -1,4 +1,6 @@
-"""The /_mockgraph admin API through Flask's test client: loopback only, seed, snapshot, reset, journal, faults."""
+"""The /_mockgraph admin API through Flask's test client: loopback only, seed, snapshot, reset, journal, faults.
+
+Changes are sent as JSON (``json={}`` when there is nothing to send), as the admin guard requires."""
 
 from __future__ import annotations
 
@@ -37,15 +39,16 @@ def _token(app: Flask, client_id: str, secret: str) -> int:
 
 
 def test_non_loopback_callers_get_graphs_403() -> None:
+    """Every route, one by one, is in tests/test_admin_guard.py; health and openapi.json are public there."""
     client = create_app().test_client()
-    for method, path in [("GET", "health"), ("POST", "reset"), ("GET", "snapshot"), ("PUT", "faults")]:
+    for method, path in [("GET", "journal"), ("POST", "reset"), ("GET", "snapshot"), ("PUT", "faults")]:
         response = client.open(
             f"/_mockgraph/{path}", method=method, environ_base={"REMOTE_ADDR": "192.0.2.10"}
         )
         assert response.status_code == 403
         assert response.get_json()["error"]["code"] == "Authorization_RequestDenied"
         assert "request-id" in response.get_json()["error"]["innerError"]
-    ipv6 = client.get("/_mockgraph/health", environ_base={"REMOTE_ADDR": "::1"})
+    ipv6 = client.get("/_mockgraph/journal", environ_base={"REMOTE_ADDR": "::1"})
     assert ipv6.status_code == 200
 
 
@@ -109,7 +112,7 @@ def test_reset_forgets_objects_journal_and_faults_but_keeps_the_directory() -> N
         json={"apps": [{"clientId": APP_ID, "clientSecret": APP_SECRET}], "connectors": [BODY]},
     )
     client.put("/_mockgraph/faults", json={"rules": [{"status": 503, "count": 1}]})
-    assert client.post("/_mockgraph/reset").status_code == 204
+    assert client.post("/_mockgraph/reset", json={}).status_code == 204
     snapshot = client.get("/_mockgraph/snapshot").get_json()
     assert snapshot["data"] == {}
     assert APP_ID in [a["clientId"] for a in snapshot["apps"]]
@@ -126,10 +129,10 @@ def test_journal_and_faults_through_the_admin_api() -> None:
     client.get("/beta/identity/apiConnectors")
     journal = client.get("/_mockgraph/journal").get_json()["value"]
     assert journal[0]["path"] == "/beta/identity/apiConnectors"
-    assert client.delete("/_mockgraph/journal").status_code == 204
+    assert client.delete("/_mockgraph/journal", json={}).status_code == 204
     bad = client.put("/_mockgraph/faults", json={"rules": [{"status": 200}]})
     assert bad.status_code == 400
     good = client.put("/_mockgraph/faults", json={"rules": [{"operation": "*", "status": 429, "count": 1}]})
     assert good.get_json()["rules"][0]["status"] == 429
-    assert client.delete("/_mockgraph/faults").status_code == 204
+    assert client.delete("/_mockgraph/faults", json={}).status_code == 204
     assert client.get("/_mockgraph/faults").get_json() == {"rules": []}

@@ -44,3 +44,18 @@ def test_readme_curl_walkthrough(live_base: str, tmp_path: Path) -> None:
     assert '"@odata.type":"#microsoft.graph.clientCertificateAuthentication"' in out
     assert out.rstrip().endswith("}}}")
     assert '"code":"Request_ResourceNotFound"' in out
+    # The admin call is sent as JSON (the guard refuses a bare POST, and ``curl -f`` would fail the script).
+    assert 'curl -sf -X POST "$BASE/_mockgraph/reset" -H "$JSON"' in curl_block()
+
+
+def test_the_readme_admin_call_fails_without_json(live_base: str) -> None:
+    """The README's admin line is honest: without its ``-H "$JSON"`` the emulator refuses it."""
+    status_only = ["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST"]
+    result = subprocess.run(
+        [*status_only, f"{live_base}/_mockgraph/reset"],
+        env={**os.environ, "NO_PROXY": "*"},
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.stdout == "415"

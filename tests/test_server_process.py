@@ -23,7 +23,8 @@ SEEDED_APP = "5eed0000-0000-4000-8000-0000000000a2"
 @pytest.fixture(params=["http", "https"])
 def server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ServeProcess]:
     args = ["--tls", "--tls-dir", str(tmp_path / "tls")] if request.param == "https" else []
-    with ServeProcess(tmp_path, *args, "--log-format", "json") as process:
+    # The admin tests export secrets, which a server does only when told to.
+    with ServeProcess(tmp_path, *args, "--log-format", "json", "--allow-secret-export") as process:
         assert process.url.startswith(f"{request.param}://127.0.0.1:")
         yield process
 
@@ -160,7 +161,15 @@ def test_no_secret_in_the_logs_of_a_full_scenario(tmp_path: Path) -> None:
     )
     state = tmp_path / "state.db"
     with ServeProcess(
-        tmp_path, "--tls", "--state", str(state), "--seed", str(seed), "--log-format", "json"
+        tmp_path,
+        "--tls",
+        "--state",
+        str(state),
+        "--seed",
+        str(seed),
+        "--log-format",
+        "json",
+        "--allow-secret-export",
     ) as process:
         token = process.token(client_id=SEEDED_APP, secret=SEEDED_SECRET)
         session = process.session()

@@ -41,7 +41,7 @@ def connectors_of(process: ServeProcess, session: requests.Session) -> list[dict
 
 def test_restart_with_state_keeps_everything(tmp_path: Path) -> None:
     state = tmp_path / "state.db"
-    with ServeProcess(tmp_path, "--state", str(state)) as first:
+    with ServeProcess(tmp_path, "--state", str(state), "--allow-secret-export") as first:
         session = authorised(first)
         created = [
             session.post(
@@ -71,7 +71,7 @@ def test_restart_with_state_keeps_everything(tmp_path: Path) -> None:
         token_before = session.headers["Authorization"]
         snapshot_before = first.admin("GET", "snapshot", params={"secrets": "true"}).json()
         assert first.stop() == 0
-    with ServeProcess(tmp_path, "--state", str(state)) as second:
+    with ServeProcess(tmp_path, "--state", str(state), "--allow-secret-export") as second:
         # The signing key lives beside the state: a token from before the restart is still accepted.
         session = second.session()
         session.headers["Authorization"] = token_before
@@ -114,7 +114,7 @@ def _write_load(process: ServeProcess, acknowledged: list[str], stop: threading.
 
 def test_kill_9_under_write_load_loses_no_acknowledged_write(tmp_path: Path) -> None:
     state = tmp_path / "state.db"
-    args = ("--state", str(state), "--connector-limit", "100000")
+    args = ("--state", str(state), "--connector-limit", "100000", "--allow-secret-export")
     acknowledged: list[str] = []
     with ServeProcess(tmp_path, *args) as process:
         stop = threading.Event()

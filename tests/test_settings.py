@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from mockgraph.core.config import DEFAULT_CLIENT_ID, DEFAULT_TENANT_ID
+from mockgraph.core.network import NetworkPolicy
 from mockgraph.core.principal import AuthMode
 from mockgraph.server.settings import ConfigError, ServeSettings, load_settings
 
@@ -86,3 +87,37 @@ def test_errors_are_one_line(flags: dict[str, str], env: dict[str, str], message
 def test_state_that_is_a_directory_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="is a directory"):
         load_settings({"state": str(tmp_path)}, environ={})
+
+
+def test_network_settings_become_the_apps_policy(tmp_path: Path) -> None:
+    path = tmp_path / "mockgraph.toml"
+    path.write_text('allowed_hosts = ["From-Toml.test"]\npublic_url = "https://public.test:8443/"\n')
+    settings = load_settings(
+        {"allowed_hosts": ["A.test", ".svc.test"], "host": "devbox"},
+        environ={"MOCKGRAPH_ALLOW_SECRET_EXPORT": "yes"},
+        config_file=path,
+    )
+    assert settings.to_config().network == NetworkPolicy(
+        bound_host="devbox",
+        allowed_hosts=("a.test", ".svc.test"),
+        public_url="https://public.test:8443",
+        allow_secret_export=True,
+    )
+    assert settings.sources["allowed_hosts"] == "--allowed-host"
+    from_env = load_settings({}, environ={"MOCKGRAPH_ALLOWED_HOSTS": "a.test, b.test,"}, config_file=path)
+    assert from_env.allowed_hosts == ("a.test", "b.test")
+    assert load_settings({}, environ={}).to_config().network == NetworkPolicy()
+
+
+@pytest.mark.parametrize(
+    ("flags", "message"),
+    [
+        ({"allowed_hosts": ["a b"]}, "option --allowed-host: bad allowed_hosts: expected a host name"),
+        ({"public_url": "localhost:5000"}, "option --public-url: bad public_url: expected http://host"),
+        ({"public_url": "http://x.test/api"}, "option --public-url: bad public_url: expected an origin"),
+        ({"public_url": "http://user@x.test"}, "option --public-url: bad public_url: expected an origin"),
+    ],
+)
+def test_bad_network_settings(flags: dict[str, object], message: str) -> None:
+    with pytest.raises(ConfigError, match="^" + message.replace("(", r"\(")):
+        load_settings(flags, environ={})

@@ -13,13 +13,13 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from flask import Flask, Response, json
+from flask import Response, json
 
 from mockgraph.core.contracts import Contracts, shared_contracts
 from mockgraph.core.openapi_parts import NO_BODY, json_body, operation, ref
 from mockgraph.core.operations import VERSIONS, Catalog, Operation, ResourceTable
 from mockgraph.resources import CATALOG
-from mockgraph.web.state import state_of
+from mockgraph.web.state import current_state
 
 OPENAPI_PATH = "/_mockgraph/openapi.json"
 
@@ -162,11 +162,7 @@ def build_openapi(contracts: Contracts | None = None, catalog: Catalog | None = 
     }
 
 
-def register_openapi_route(app: Flask) -> None:
-    """Serve the document at ``/_mockgraph/openapi.json`` (no token needed: it describes, it holds no data)."""
-
-    def serve_openapi() -> Response:
-        document = build_openapi(catalog=state_of(app).catalog)
-        return Response(json.dumps(document, indent=2), content_type="application/json")
-
-    app.add_url_rule(OPENAPI_PATH, "mockgraph_openapi", serve_openapi, methods=["GET"])
+def serve_openapi() -> Response:
+    """``GET /_mockgraph/openapi.json`` (admin blueprint; public: it describes, it holds no data)."""
+    document = build_openapi(catalog=current_state().catalog)
+    return Response(json.dumps(document, indent=2), content_type="application/json")

@@ -1,57 +1,45 @@
-"""The admin API under ``/_mockgraph/`` (never a Graph path), answered to loopback callers only.
+"""The admin API under ``/_mockgraph/`` (never a Graph path): one blueprint per app built from ``ADMIN_ROUTES``.
 
 ``GET health``, ``POST reset``, ``POST seed``, ``GET snapshot[?secrets=true]``, ``GET|DELETE journal``,
-``GET|PUT|DELETE faults``, ``POST token`` (mint with this server's key, for ``mockgraph token --url``). No token is needed: the loopback check is the guard, as for a local database's
-admin socket. Errors are Graph's envelope like everywhere else.
+``GET|PUT|DELETE faults``, ``POST token`` (mint with this server's key, for ``mockgraph token --url``),
+``POST simulate`` and ``GET openapi.json``. No token is needed: ``mockgraph.admin.guard`` admits loopback
+callers only (health and the OpenAPI document aside) and refuses changes a web page could forge. Errors are
+Graph's envelope like everywhere else.
 """
 
 from __future__ import annotations
 
-import ipaddress
 import os
 import time
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Flask, Response, request
 
+from mockgraph.admin.guard import ADMIN_PREFIX
+from mockgraph.admin.openapi import serve_openapi
+from mockgraph.admin.simulate import simulate
 from mockgraph.admin.snapshot import SNAPSHOT_VERSION, apply_seed, export_state, reset_graph_objects
-from mockgraph.core.errors import BadRequest, GraphError
+from mockgraph.core.errors import AuthorizationDenied, BadRequest
 from mockgraph.identity.tokens import BadToken
 from mockgraph.storage.sqlite import SqliteStore
 from mockgraph.web.http import json_response, no_content, read_json_body
 from mockgraph.web.state import current_state
 
-ADMIN_PREFIX = "/_mockgraph"
 TRUE_WORDS = ("1", "true", "yes")
-
-admin = Blueprint("mockgraph_admin", __name__, url_prefix=ADMIN_PREFIX)
+BLUEPRINT_NAME = "mockgraph_admin"
 _STARTED = time.time()
 
 
-class NotLoopback(GraphError):
-    """403 for an admin call from another host."""
+class SecretExportOff(AuthorizationDenied):
+    """Raise if a snapshot with secrets is asked of a server that did not opt in to exporting them."""
 
-    status = 403
-    default_code = "Authorization_RequestDenied"
-    default_message = "The mockgraph admin API answers callers on this machine (loopback) only."
-
-
-def _is_loopback(address: str | None) -> bool:
-    if not address:
-        return False
-    try:
-        return ipaddress.ip_address(address.split("%", 1)[0]).is_loopback
-    except ValueError:
-        return False
+    default_message = (
+        "This server does not export stored secrets: start it with --allow-secret-export "
+        "(or allow_secret_export = true) to allow ?secrets=true."
+    )
 
 
-@admin.before_request
-def _loopback_only() -> None:
-    if not _is_loopback(request.remote_addr):
-        raise NotLoopback(reason=f"admin call from non-loopback address {request.remote_addr}")
-
-
-@admin.get("/health")
 def health() -> Response:
     state = current_state()
     return json_response(
@@ -66,7 +54,6 @@ def health() -> Response:
     )
 
 
-@admin.post("/reset")
 def reset() -> Response:
     """Forget every Graph object, journal entry and fault rule; the directory (tenants, apps, users) stays."""
     state = current_state()
@@ -76,7 +63,6 @@ def reset() -> Response:
     return no_content()
 
 
-@admin.post("/seed")
 def seed() -> Response:
     state = current_state()
     document = read_json_body(state.config.max_body_bytes)
@@ -90,38 +76,35 @@ def seed() -> Response:
     return json_response({"added": counts.to_json()})
 
 
-@admin.get("/snapshot")
 def snapshot() -> Response:
     state = current_state()
     secrets = request.args.get("secrets", "").lower() in TRUE_WORDS
+    network = state.config.network
+    if secrets and network is not None and not network.allow_secret_export:
+        raise SecretExportOff(reason="secret export is off on this server")
     return json_response(export_state(state.config, state.store, secrets=secrets))
 
 
-@admin.get("/journal")
 def journal() -> Response:
     journal = current_state().journal
     return json_response({"value": journal.export(), "dropped": journal.dropped})
 
 
-@admin.delete("/journal")
 def clear_journal() -> Response:
     current_state().journal.clear()
     return no_content()
 
 
-@admin.get("/faults")
 def faults() -> Response:
     return json_response(current_state().faults.describe())
 
 
-@admin.put("/faults")
 def configure_faults() -> Response:
     state = current_state()
     state.faults.configure(read_json_body(state.config.max_body_bytes))
     return json_response(state.faults.describe())
 
 
-@admin.delete("/faults")
 def clear_faults() -> Response:
     current_state().faults.clear()
     return no_content()
@@ -168,7 +151,6 @@ def _token_options(spec: dict[str, Any]) -> tuple[dict[str, Any], BadToken | Non
     return options, bad
 
 
-@admin.post("/token")
 def token() -> Response:
     """An access token signed with this server's key, so a token made from a shell is accepted here."""
     state = current_state()
@@ -178,6 +160,34 @@ def token() -> Response:
     return json_response({"token_type": "Bearer", "access_token": value})
 
 
+# (rule under /_mockgraph, view, methods): every admin route, in one place.
+ADMIN_ROUTES: tuple[tuple[str, Callable[[], Response], tuple[str, ...]], ...] = (
+    ("/health", health, ("GET",)),
+    ("/reset", reset, ("POST",)),
+    ("/seed", seed, ("POST",)),
+    ("/snapshot", snapshot, ("GET",)),
+    ("/journal", journal, ("GET",)),
+    ("/journal", clear_journal, ("DELETE",)),
+    ("/faults", faults, ("GET",)),
+    ("/faults", configure_faults, ("PUT",)),
+    ("/faults", clear_faults, ("DELETE",)),
+    ("/token", token, ("POST",)),
+    ("/simulate", simulate, ("POST",)),
+    ("/openapi.json", serve_openapi, ("GET",)),
+)
+
+
+def admin_blueprint() -> Blueprint:
+    """A fresh blueprint holding ``ADMIN_ROUTES`` (one per app: Flask blueprints are changed by registering)."""
+    blueprint = Blueprint(BLUEPRINT_NAME, __name__, url_prefix=ADMIN_PREFIX)
+    for rule, view, methods in ADMIN_ROUTES:
+        blueprint.add_url_rule(rule, view.__name__, view, methods=list(methods))
+    return blueprint
+
+
 def register_admin(app: Flask) -> None:
-    """Serve the admin API on ``app``."""
-    app.register_blueprint(admin)
+    """Serve the admin API on ``app``.
+
+    The guard (``mockgraph.admin.guard.install``) is installed by the app factory, before the journal hooks.
+    """
+    app.register_blueprint(admin_blueprint())

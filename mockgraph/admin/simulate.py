@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Response
 
 from mockgraph.signup import HttpTransport, Simulator
 from mockgraph.signup.documents import read_simulation
 from mockgraph.web.http import json_response, read_json_body
 from mockgraph.web.state import current_state
 
-SIMULATE_PATH = "/_mockgraph/simulate"
+SIMULATE_PATH = "/_mockgraph/simulate"  # served by the admin blueprint (mockgraph.admin.routes)
 
 
 def simulate() -> Response:
@@ -31,8 +31,3 @@ def simulate() -> Response:
         simulation.user_flow_id, simulation.step, simulation.user, simulation.settings
     )
     return json_response(outcome.to_json())
-
-
-def register_simulate_route(app: Flask) -> None:
-    """Serve the simulator (no token: like the other ``/_mockgraph`` routes it is a local developer tool)."""
-    app.add_url_rule(SIMULATE_PATH, "mockgraph_simulate", simulate, methods=["POST"])

@@ -78,9 +78,18 @@ def _request(
     args: argparse.Namespace, method: str, name: str, body: Any = None, params: dict[str, str] | None = None
 ) -> requests.Response | str:
     url = f"{_base(args)}/_mockgraph/{name}"
+    # The server refuses changes not sent as JSON (a cross-site form cannot send it; docs/security.md), so
+    # every call says JSON, with or without a body.
+    headers = {"Content-Type": "application/json"}
     try:
         return requests.request(
-            method, url, json=body, params=params, verify=_verify(args), timeout=TIMEOUT_SECONDS
+            method,
+            url,
+            json=body,
+            params=params,
+            headers=headers,
+            verify=_verify(args),
+            timeout=TIMEOUT_SECONDS,
         )
     except requests.exceptions.SSLError:
         return (

@@ -25,6 +25,7 @@ from mockgraph.admin.snapshot import apply_seed, read_seed_file, seed_error_mess
 from mockgraph.app import create_app
 from mockgraph.core.config import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, MockGraphConfig
 from mockgraph.core.errors import GraphError
+from mockgraph.core.network import is_loopback_address
 from mockgraph.core.principal import AuthMode
 from mockgraph.server import request_log
 from mockgraph.server.engine import ServerLimits
@@ -62,6 +63,22 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--log-format", help=f"one of {', '.join(LOG_FORMATS)} (default: text)")
     parser.add_argument("--workers", help="worker processes sharing --state (default: 1)")
     parser.add_argument("--threads", help="threads per worker (default: 8)")
+    parser.add_argument(
+        "--allowed-host",
+        dest="allowed_hosts",
+        action="append",
+        metavar="NAME",
+        help="also answer requests for this Host name (repeatable; .suffix for subdomains, * for any)",
+    )
+    parser.add_argument(
+        "--public-url", metavar="URL", help="the URL clients use (printed, and in every returned URL)"
+    )
+    parser.add_argument(
+        "--allow-secret-export",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="let GET /_mockgraph/snapshot?secrets=true export stored secrets",
+    )
     parser.set_defaults(handler=serve)
 
 
@@ -77,6 +94,9 @@ FLAG_NAMES = (
     "log_format",
     "workers",
     "threads",
+    "allowed_hosts",
+    "public_url",
+    "allow_secret_export",
 )
 
 
@@ -155,13 +175,48 @@ def _build_app(settings: ServeSettings) -> Flask:
     return app
 
 
-def _print_banner(settings: ServeSettings, config: MockGraphConfig, base: str, tls: TlsFiles | None) -> None:
-    if settings.host in ("0.0.0.0", "::"):
-        base = base.replace(f"//{settings.host}", "//127.0.0.1").replace("//[::]", "//127.0.0.1")
+def _local_url(settings: ServeSettings, url: str) -> str:
+    """The server's URL as a client on this machine can use it: a wildcard bind is reached through loopback.
+
+    ``::`` is shown as ``[::1]``, which it always accepts (``127.0.0.1`` works only on a dual-stack socket).
+    """
+    if settings.host == "0.0.0.0":
+        return url.replace("//0.0.0.0", "//127.0.0.1", 1)
+    if settings.host == "::":
+        return url.replace("//[::]", "//[::1]", 1)
+    return url
+
+
+def _exposure_warning(settings: ServeSettings, config: MockGraphConfig, port: int) -> list[str]:
+    """Banner lines for a bind other machines can reach (docs/security.md says what is and is not promised)."""
+    if settings.host == "localhost" or is_loopback_address(settings.host):
+        return []
+    published = any(
+        a.client_id == DEFAULT_CLIENT_ID and a.client_secret == DEFAULT_CLIENT_SECRET for a in config.apps
+    )
+    who = f"  WARNING: --host {settings.host} is not loopback: everyone who can reach port {port}"
+    if published:
+        what = (
+            "can use the published development secret below for full read and write access to this emulator."
+        )
+    else:
+        what = "can ask its token endpoint for tokens with the credentials configured here."
+    return [who, f"  WARNING: {what} See docs/security.md."]
+
+
+def _print_banner(settings: ServeSettings, config: MockGraphConfig, url: str, tls: TlsFiles | None) -> None:
+    local = _local_url(settings, url)
+    # The URLs clients use: the public URL when one is set (a container's published name), else the local one.
+    base = settings.public_url or local
     tenant = config.tenants[0].tenant_id
     where = f"state {settings.state}" if settings.state is not None else "state in memory"
     lines = [
-        f"mockgraph listening on {base} ({settings.workers} worker(s), {where}, auth {settings.auth_mode.value})",
+        f"mockgraph listening on {local} ({settings.workers} worker(s), {where}, auth {settings.auth_mode.value})",
+        *_exposure_warning(settings, config, int(url.rsplit(":", 1)[1])),
+    ]
+    if settings.public_url:
+        lines.append(f"  Public:    {settings.public_url}")
+    lines += [
         f"  Graph:     {base}/beta  {base}/v1.0",
         f"  Authority: {base}/{tenant}",
         f"  Token:     {base}/{tenant}/oauth2/v2.0/token",
@@ -173,7 +228,8 @@ def _print_banner(settings: ServeSettings, config: MockGraphConfig, base: str, t
         lines += [f"  App id:    {DEFAULT_CLIENT_ID}", f"  Secret:    {DEFAULT_CLIENT_SECRET}"]
     elif config.apps:
         lines.append(f"  App id:    {config.apps[0].client_id}")
-    lines.append(f"  Admin:     {base}/_mockgraph/health")
+    # The admin API answers this machine only: its URL is the local one.
+    lines.append(f"  Admin:     {local}/_mockgraph/health")
     if tls is not None:
         lines.append(f"  Trust CA:  {tls.ca_file}")
     lines.append(READY_LINE)

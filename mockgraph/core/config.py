@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from mockgraph.core.network import NetworkPolicy
 from mockgraph.core.principal import AuthMode
 
 DEFAULT_TENANT_ID = "a7c0ffee-0000-4000-8000-000000000001"
@@ -113,11 +114,19 @@ class MockGraphConfig:
     state_path: Path | None = None
     # Tolerance when checking a token's nbf/exp, as Microsoft.IdentityModel's default ClockSkew (5 minutes).
     clock_skew_seconds: int = 300
+    # What a served emulator trusts from the network (Host names, origins, secret export); ``mockgraph serve``
+    # sets it. None, the in-process default, serves every host (the interceptor's Graph and Entra names).
+    network: NetworkPolicy | None = None
 
     def with_overrides(self, **changes: Any) -> MockGraphConfig:
-        """A copy with some fields changed (``auth_mode`` may be given as a string)."""
+        """A copy with some fields changed (``auth_mode`` may be a string, ``network`` a mapping)."""
         if "auth_mode" in changes:
             changes["auth_mode"] = AuthMode(changes["auth_mode"])
+        if isinstance(changes.get("network"), dict):
+            network = dict(changes["network"])
+            if "allowed_hosts" in network:
+                network["allowed_hosts"] = tuple(network["allowed_hosts"])
+            changes["network"] = NetworkPolicy(**network)
         return replace(self, **changes)
 
 

@@ -23,6 +23,7 @@ from mockgraph.core.config import (
     default_tenants,
     default_users,
 )
+from mockgraph.core.network import NetworkPolicy, check_allowed_host, check_public_url
 from mockgraph.core.principal import AuthMode
 from mockgraph.identity import Directory
 from mockgraph.storage.sqlite import with_state_defaults
@@ -53,6 +54,10 @@ class ServeSettings:
     log_format: str = "text"
     workers: int = 1
     threads: int = 8
+    # The network policy (docs/security.md): extra Host names to answer, the URL clients use, secret export.
+    allowed_hosts: tuple[str, ...] = ()
+    public_url: str | None = None
+    allow_secret_export: bool = False
     # Directory entries added to (or, with default_directory = false, replacing) the published defaults.
     default_directory: bool = True
     tenants: tuple[Tenant, ...] = ()
@@ -78,6 +83,12 @@ class ServeSettings:
                 apps=(default_apps() if keep else ()) + self.apps,
                 users=(default_users() if keep else ()) + self.users,
                 state_path=self.state,
+                network=NetworkPolicy(
+                    bound_host=self.host,
+                    allowed_hosts=self.allowed_hosts,
+                    public_url=self.public_url,
+                    allow_secret_export=self.allow_secret_export,
+                ),
             )
         )
 
@@ -135,6 +146,18 @@ def _path(value: Any) -> Path:
     return Path(_text(value)).expanduser()
 
 
+def _host_names(value: Any) -> tuple[str, ...]:
+    """A TOML array or repeated flag of names, or (from the environment) one comma-separated string."""
+    items = value.split(",") if isinstance(value, str) else value
+    if not isinstance(items, list | tuple) or not all(isinstance(item, str) for item in items):
+        raise ValueError("expected a list of host names")
+    return tuple(check_allowed_host(item) for item in items if item.strip())
+
+
+def _public_url(value: Any) -> str:
+    return check_public_url(_text(value))
+
+
 SCALARS: dict[str, Callable[[Any], Any]] = {
     "host": _text,
     "port": _integer(0, 65535),
@@ -148,7 +171,12 @@ SCALARS: dict[str, Callable[[Any], Any]] = {
     "workers": _integer(1, 64),
     "threads": _integer(1, 512),
     "default_directory": _boolean,
+    "allowed_hosts": _host_names,
+    "public_url": _public_url,
+    "allow_secret_export": _boolean,
 }
+# Flags not spelled after their key: ``--allowed-host`` is given once per name.
+FLAG_SPELLINGS = {"allowed_hosts": "--allowed-host"}
 PATH_KEYS = ("tls_dir", "seed", "state")
 DIRECTORY_KINDS: dict[str, type[Any]] = {"tenants": Tenant, "apps": AppRegistration, "users": UserAccount}
 
@@ -217,7 +245,7 @@ def load_settings(
             values[key], sources[key] = _parse(key, environ[name], f"environment variable {name}"), name
     for key, raw in flags.items():
         if raw is not None:
-            flag = "--" + key.replace("_", "-")
+            flag = FLAG_SPELLINGS.get(key, "--" + key.replace("_", "-"))
             values[key], sources[key] = _parse(key, raw, f"option {flag}"), flag
     settings = ServeSettings(**values, **directory, sources=sources)
     _check(settings)

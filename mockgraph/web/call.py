@@ -67,7 +67,8 @@ class Call:
     contracts: Contracts
     config: MockGraphConfig
     clock: Callable[[], float]
-    # Query parameters as sent (every value per name), and the host the caller used (``http://host/``).
+    # Query parameters as sent (every value per name), and the base of returned URLs (``http://host/``:
+    # the public URL when one is configured, else the host the caller used; mockgraph.web.exposure).
     args: Mapping[str, list[str]]
     host_url: str
     # Reads the JSON body (Graph's 400/413/415 for a bad one); called only by handlers that take a body.
@@ -94,7 +95,7 @@ class Call:
         return f"{GRAPH_ROOT}/{self.route.version}/$metadata#{fragment}"
 
     def url(self, path: str) -> str:
-        """An absolute URL on the host the caller used, for ``Location`` and ``@odata.nextLink``."""
+        """An absolute URL on this emulator's base URL, for ``Location`` and ``@odata.nextLink``."""
         return f"{self.host_url}{self.route.version}/{path}"
 
     def body(self) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from flask import Response, request
 from mockgraph.core.operations import Route
 from mockgraph.web.call import Call, Reply, parse_query
 from mockgraph.web.context import request_context
+from mockgraph.web.exposure import base_url
 from mockgraph.web.http import json_response, no_content, read_json_body
 from mockgraph.web.state import current_state
 
@@ -50,7 +51,7 @@ def make_dispatcher() -> Callable[[str], Response]:
             config=state.config,
             clock=state.clock,
             args=args,
-            host_url=request.host_url,
+            host_url=base_url(state.config.network),
             read_body=lambda: read_json_body(state.config.max_body_bytes),
             query=parse_query(route.operation, args, route.version),
         )

@@ -9,6 +9,7 @@ from flask import Flask, Response, jsonify, request
 from mockgraph.identity.discovery import key_set, openid_configuration_v1, openid_configuration_v2
 from mockgraph.identity.issuer import TENANTLESS
 from mockgraph.identity.oauth_errors import EntraError, unknown_tenant
+from mockgraph.web.exposure import base_url as exposure_base_url
 from mockgraph.web.http import sent_client_request_id, set_reason
 
 if TYPE_CHECKING:
@@ -19,7 +20,7 @@ def register_entra_routes(app: Flask, gatekeeper: Gatekeeper) -> None:
     """Serve Entra's endpoints on ``app``, for every tenant (GUID, domain, ``common``, ``organizations``)."""
 
     def base_url() -> str:
-        return request.host_url.rstrip("/")
+        return exposure_base_url(gatekeeper.config.network).rstrip("/")
 
     def error(exc: EntraError) -> Response:
         response = jsonify(gatekeeper.issuer.error_body(exc, sent_client_request_id()))

@@ -15,6 +15,7 @@ from flask import Flask, Request, Response, current_app, request
 from werkzeug.exceptions import HTTPException
 
 from mockgraph.core.errors import GraphError
+from mockgraph.web import exposure
 from mockgraph.web.context import RequestContext, request_context
 from mockgraph.web.faults import Faults
 from mockgraph.web.http import REASON_HEADER, set_reason
@@ -42,7 +43,7 @@ def _instance_discovery() -> Response:
     endpoint = request.args.get("authorization_endpoint", "")
     segments = [s for s in urlsplit(endpoint).path.split("/") if s]
     tenant = segments[0] if segments else "common"
-    base = request.host_url.rstrip("/")
+    base = exposure.base_url(current_state().config.network).rstrip("/")
     document = {
         "tenant_discovery_endpoint": f"{base}/{tenant}/v2.0/.well-known/openid-configuration",
         "api-version": request.args.get("api-version", "1.1"),

@@ -1,0 +1,53 @@
+"""The served emulator's Host check (DNS rebinding) and the base URL every returned absolute URL starts with.
+
+Both read ``config.network`` (``mockgraph serve`` sets it); an app without one, as in process, serves every
+host and builds URLs on the host the caller used, so the interceptor keeps answering Graph's own names.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, request
+
+from mockgraph.core.errors import AuthorizationDenied
+from mockgraph.core.network import NetworkPolicy, split_authority
+from mockgraph.web.state import current_state
+
+# Names echoed into a reason header are cut short: the header must stay small whatever was sent.
+_ECHO_LIMIT = 100
+
+
+class UntrustedHost(AuthorizationDenied):
+    """403 for a request whose ``Host`` this server does not answer to (a DNS-rebinding page's name)."""
+
+    default_message = (
+        "This mockgraph server does not answer to that Host name. It answers to IP addresses, localhost, "
+        "its --host and --public-url names, and names given with --allowed-host."
+    )
+
+
+def install(app: Flask) -> None:
+    """Refuse untrusted hosts before anything else (journal, faults, admin, Graph) sees the request."""
+    app.before_request(refuse_untrusted_host)
+
+
+def refuse_untrusted_host() -> None:
+    policy = current_state().config.network
+    if policy is None:
+        return
+    # A browser always sends Host; a request without one (HTTP/1.0) cannot come from a rebinding page.
+    sent = request.environ.get("HTTP_HOST")
+    if sent is None or policy.trusts_host(sent):
+        return
+    parts = split_authority(sent)
+    name = parts[0] if parts is not None else sent
+    raise UntrustedHost(reason=f"Host {name[:_ECHO_LIMIT]!r} is not trusted by this server")
+
+
+def base_url(policy: NetworkPolicy | None) -> str:
+    """``scheme://host[:port]/`` for absolute URLs: the policy's public URL, else the host the caller used.
+
+    With a policy in force only a trusted Host gets this far, so nothing a foreign page names is reflected.
+    """
+    if policy is not None and policy.public_url:
+        return policy.public_url.rstrip("/") + "/"
+    return request.host_url
