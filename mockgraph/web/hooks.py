@@ -15,8 +15,9 @@ from flask import Flask, Request, Response, current_app, g, request
 from werkzeug.exceptions import HTTPException
 
 from mockgraph.core.errors import GraphError
+from mockgraph.core.json_limits import JsonRefused, parse_json
 from mockgraph.web.faults import Faults
-from mockgraph.web.journal import Journal, JournalEntry, redact
+from mockgraph.web.journal import Journal, JournalEntry
 from mockgraph.web.state import current_state, state_of
 
 GRAPH_HOST = "graph.microsoft.com"
@@ -163,11 +164,11 @@ def _unproxied(proxy: Any) -> Any:
 
 
 def _body(req: Request, flask_g: Any) -> tuple[Any, dict[str, str] | None, int]:
-    """The redacted JSON document or form, and the body's size; raw text is never kept (it may hold a secret)."""
+    """The JSON document or form (the journal redacts it), and the body's size; raw text is never kept."""
     if req.mimetype == "application/x-www-form-urlencoded":
         # Read through request.form: a view that parsed the form has consumed the raw stream.
         try:
-            fields = redact(req.form.to_dict())
+            fields: dict[str, str] | None = req.form.to_dict()
         except HTTPException:
             fields = None
         return None, fields, req.content_length or 0
@@ -182,7 +183,7 @@ def _body(req: Request, flask_g: Any) -> tuple[Any, dict[str, str] | None, int]:
     if parsed is not None:
         # The view already parsed this body (mockgraph.web.http.read_json_body): same bytes, same document.
         document, size = parsed
-        return redact(document), None, size
+        return document, None, size
     try:
         raw = req.get_data(cache=True)
     except HTTPException:
@@ -190,8 +191,9 @@ def _body(req: Request, flask_g: Any) -> tuple[Any, dict[str, str] | None, int]:
     if not raw:
         return None, None, 0
     try:
-        return redact(json.loads(raw)), None, len(raw)
-    except (ValueError, UnicodeDecodeError, RecursionError):
+        # The request parser's limits (depth, finite numbers): what a view would refuse is not kept either.
+        return parse_json(raw), None, len(raw)
+    except JsonRefused:
         return None, None, len(raw)
 
 

@@ -16,6 +16,7 @@ from mockgraph.core.errors import (
     PayloadTooLarge,
     UnsupportedMediaType,
 )
+from mockgraph.core.json_limits import JsonRefused, parse_json
 
 JSON_CONTENT_TYPE = (
     "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8"
@@ -121,10 +122,6 @@ def _header_safe(text: str) -> str:
     return "".join(ch if 32 <= ord(ch) < 127 else "?" for ch in text)[:500]
 
 
-def _reject_constant(name: str) -> Any:
-    raise ValueError(name)
-
-
 def read_json_body(max_bytes: int) -> Any:
     """The request's JSON document.
 
@@ -143,9 +140,14 @@ def read_json_body(max_bytes: int) -> Any:
     charset = request.mimetype_params.get("charset", "utf-8")
     try:
         text = raw.decode(charset)
-        document = json.loads(text, parse_constant=_reject_constant)
-    except (UnicodeDecodeError, LookupError, ValueError, RecursionError):
+    except (UnicodeDecodeError, LookupError):
         raise InvalidRequestBody(MALFORMED_JSON, reason="body is not valid JSON") from None
+    try:
+        # Nesting depth, NaN/Infinity/1e999 and lone surrogates are refused here, before any view, store
+        # or journal sees the document (mockgraph.core.json_limits).
+        document = parse_json(text)
+    except JsonRefused as refused:
+        raise InvalidRequestBody(MALFORMED_JSON, reason=refused.reason) from None
     if charset.lower() in ("utf-8", "utf8"):
         # The request journal reads the same document (it parses bytes as UTF-8 itself): parsing it a
         # second time cost every write ~5 µs. Only the journal reads this, and it redacts before keeping it.
