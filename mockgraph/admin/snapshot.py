@@ -19,10 +19,10 @@ from typing import Any
 from mockgraph.core.config import AppRegistration, MockGraphConfig, Tenant, UserAccount
 from mockgraph.core.contracts import Contracts
 from mockgraph.core.errors import BadRequest, GraphError
+from mockgraph.core.redaction import redact
 from mockgraph.identity import Directory
 from mockgraph.resources.connectors import model as connectors
 from mockgraph.storage.store import Record, Store
-from mockgraph.web.journal import redact
 
 SNAPSHOT_VERSION = 1
 # Store key for directory entries added at run time; no Graph collection lives under it.

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from flask import Flask, Response, jsonify, request
 
+from mockgraph.core.redaction import redact_text
 from mockgraph.identity.discovery import key_set, openid_configuration_v1, openid_configuration_v2
 from mockgraph.identity.issuer import TENANTLESS
 from mockgraph.identity.oauth_errors import EntraError, unknown_tenant
@@ -17,7 +18,8 @@ REASON_HEADER = "x-mockgraph-reason"
 
 
 def _header_safe(text: str) -> str:
-    """Header values must be latin-1 on one line; usernames in reasons may not be."""
+    """Header values must be latin-1 on one line; usernames in reasons may not be. Never a token."""
+    text = redact_text(text)
     return text.replace("\r", " ").replace("\n", " ").encode("ascii", "backslashreplace").decode("ascii")
 
 

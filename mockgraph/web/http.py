@@ -17,6 +17,7 @@ from mockgraph.core.errors import (
     UnsupportedMediaType,
 )
 from mockgraph.core.json_limits import JsonRefused, parse_json
+from mockgraph.core.redaction import redact_text, redact_tokens
 
 JSON_CONTENT_TYPE = (
     "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8"
@@ -109,11 +110,14 @@ def error_response(error: GraphError) -> Response:
     envelope = error.to_envelope(
         date=graph_date(), request_id=request_id, client_request_id=client_request_id
     )
+    if "eyJ" in error.message:
+        # A message may quote what the caller sent (a $filter, an id); a token it quotes is not shown.
+        envelope["error"]["message"] = redact_tokens(error.message)
     response = Response(_ENCODER.encode(envelope), status=error.status, content_type="application/json")
     for name, value in error.headers.items():
         response.headers[name] = value
     if error.reason:
-        response.headers["x-mockgraph-reason"] = _header_safe(error.reason)
+        response.headers["x-mockgraph-reason"] = _header_safe(redact_text(error.reason))
     g.graph_error = error
     return response
 
