@@ -23,6 +23,8 @@ ENTITY_TYPE = "microsoft.graph.identityApiConnector"
 PROPERTIES = ("id", "displayName", "targetUrl", "authenticationConfiguration")
 STRING_PROPERTIES = ("id", "displayName", "targetUrl")
 MAX_TOP = 999
+# OData reads $top and $skip as Int32: anything larger is not a value Graph can take.
+MAX_SKIP = 2**31 - 1
 # Parentheses nest at most this deep in $filter: the parser recurses per level, and a real filter on four
 # string properties needs a handful.
 MAX_FILTER_DEPTH = 32
@@ -94,7 +96,7 @@ def _property(name: str, *, for_what: str) -> str:
 def _non_negative(name: str, value: str) -> int:
     digits = value.strip()
     # ASCII digits only: \d would take '٣' (Arabic-Indic three), which int() reads as 3; Graph does not.
-    if not re.fullmatch(r"[0-9]{1,9}", digits):
+    if not re.fullmatch(r"[0-9]{1,10}", digits) or int(digits) > MAX_SKIP:
         raise BadRequest(
             f"Invalid value '{value}' for ${name} query option found. The ${name} query option requires a "
             "non-negative integer value.",

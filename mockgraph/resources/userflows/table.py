@@ -44,6 +44,7 @@ CONTRACTS = (
     "b2cIdentityUserFlowCollectionResponse",
     "userFlowApiConnectorConfiguration",
     "userFlowApiConnectorReference",
+    "userFlowApiConnectorReferenceRefused",
     "identityApiConnectorFull",
 )
 
@@ -85,8 +86,9 @@ def _step_operations(kind: FlowKind, step: str) -> tuple[Operation, Operation]:
             WRITE,
             f"Set the connector of {step} (the body {{}} detaches it){note}",
             versions=_versions(kind, step),
+            # A refused step documents a body no value satisfies: every request to it is refused.
             body=Body(
-                "userFlowApiConnectorReference",
+                "userFlowApiConnectorReferenceRefused" if refused else "userFlowApiConnectorReference",
                 views.check_reference_body,
                 "microsoft.graph.identityApiConnector",
             ),
