@@ -226,7 +226,9 @@ def test_top_and_skip_take_ascii_digits_only(
     assert_graph_error(response, 400, "BadRequest")
 
 
-@pytest.mark.parametrize(("value", "status"), [("2147483647", 200), ("2147483648", 400), ("99999999999", 400)])
+@pytest.mark.parametrize(
+    ("value", "status"), [("2147483647", 200), ("2147483648", 400), ("99999999999", 400)]
+)
 def test_skip_takes_any_int32(client: FlaskClient, auth: dict[str, str], value: str, status: int) -> None:
     # OData reads $skip as Int32; the served OpenAPI says so (maximum 2147483647) and the server agrees.
     assert client.get(CONNECTORS, query_string={"$skip": value}, headers=auth).status_code == status
