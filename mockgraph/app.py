@@ -37,9 +37,13 @@ ROUTER = Router(CATALOG)
 
 
 class EverythingConverter(BaseConverter):
-    """Matches any rest of a path, empty segments included (Microsoft's SDK sends ``/beta//identity``)."""
+    """Matches any rest of a path, empty segments included (Microsoft's SDK sends ``/beta//identity``).
 
-    regex = ".*"
+    Newlines too: an id with ``%0A`` is still an id (``.`` alone stops at a newline, and the request then
+    fell through to a routing 404 that named the first segment).
+    """
+
+    regex = "[\\s\\S]*"
     part_isolating = False
 
 
@@ -105,6 +109,12 @@ def _http_exception(exception: HTTPException) -> Response:
     if exception.code == 404:
         segment = next((s for s in request.path.split("/") if s), "")
         return error_response(SegmentNotFound(segment))
+    if exception.code is None or exception.code >= 500:
+        # Flask wraps an error raised after the view (an after_request hook) in InternalServerError and
+        # has logged it already: it is an internal fault, Graph's generalException, not a BadRequest.
+        original = getattr(exception, "original_exception", None)
+        cause = type(original or exception).__name__
+        return error_response(GraphError(status=exception.code or 500, reason=f"internal error: {cause}"))
     return error_response(
         GraphError(
             "The request could not be processed.",

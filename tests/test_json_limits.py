@@ -1,10 +1,22 @@
-"""Depth limits on parsed JSON: counted without recursion, stopping as soon as the limit is passed."""
+"""The JSON input limits: depth counted without recursion (stopping past the limit), finite numbers,
+encodable strings."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
-from mockgraph.core.json_limits import DEFAULT_MAX_DEPTH, JsonTooDeep, check_depth, json_depth
+from mockgraph.core.json_limits import (
+    DEFAULT_MAX_DEPTH,
+    JsonRefused,
+    JsonTooDeep,
+    check_depth,
+    depth_of,
+    ensure_depth,
+    json_depth,
+    parse_json,
+)
 
 
 def _chain(depth: int, *, lists: bool = False) -> object:
@@ -32,18 +44,56 @@ def test_depth_counts_the_deepest_branch(value: object, depth: int) -> None:
 
 
 def test_check_depth_allows_the_limit_and_refuses_one_more() -> None:
-    check_depth(_chain(DEFAULT_MAX_DEPTH))
+    ensure_depth(_chain(DEFAULT_MAX_DEPTH))
     with pytest.raises(JsonTooDeep, match=f"deeper than {DEFAULT_MAX_DEPTH} levels") as caught:
-        check_depth(_chain(DEFAULT_MAX_DEPTH + 1))
+        ensure_depth(_chain(DEFAULT_MAX_DEPTH + 1))
     assert caught.value.limit == DEFAULT_MAX_DEPTH
-    check_depth({"a": [1]}, 2)
+    ensure_depth({"a": [1]}, 2)
     with pytest.raises(JsonTooDeep):
-        check_depth({"a": [1]}, 1)
+        ensure_depth({"a": [1]}, 1)
 
 
 def test_a_value_far_deeper_than_the_stack_is_refused_without_recursion_error() -> None:
     deep = _chain(200_000)
     assert json_depth(deep, stop_after=10) == 11
     with pytest.raises(JsonTooDeep):
-        check_depth(deep)
+        ensure_depth(deep)
     assert json_depth(deep) == 200_000
+
+
+def test_depth_is_measured_without_recursion() -> None:
+    deep: Any = []
+    for _ in range(200_000):
+        deep = [deep]
+    assert depth_of(deep) == 200_001
+    assert depth_of({"a": [1, {"b": []}]}) == 4
+    assert depth_of("scalar") == 0
+    assert check_depth([[[]]], 3)
+    assert not check_depth([[[]]], 2)
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ('{"a": NaN}', "non-finite number NaN"),
+        ('{"a": -Infinity}', "non-finite number -Infinity"),
+        ('{"a": 1e999}', "too large for a double"),
+        ("[" * 65 + "]" * 65, "nested deeper than 64"),
+        ("[" * 50_000 + "]" * 50_000, "nested deeper than 64"),
+        ('{"a": "\\udc00"}', "unpaired surrogate"),
+        ("{", "not valid JSON"),
+    ],
+)
+def test_parse_json_refuses_what_no_response_could_carry(text: str, reason: str) -> None:
+    with pytest.raises(JsonRefused) as refused:
+        parse_json(text)
+    assert reason in refused.value.reason
+
+
+def test_parse_json_reads_everything_else() -> None:
+    assert parse_json("[" * 64 + "]" * 64) is not None
+    assert parse_json('{"a": "\\ud83d\\ude00", "b": 1.5e300, "c": "\\\\ud800"}') == {
+        "a": "\N{GRINNING FACE}",
+        "b": 1.5e300,
+        "c": "\\ud800",
+    }

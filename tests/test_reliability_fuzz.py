@@ -1,8 +1,11 @@
 """Fuzzing the in-process app: arbitrary paths, methods, headers, query strings, JSON and non-JSON bodies,
-huge bodies and bad tokens. Never a 5xx, never a non-Graph error body, and a refused request changes nothing."""
+huge bodies and bad tokens, and hostile input (deep nesting, non-finite numbers, lone surrogates, control
+characters in paths and headers, oversized tokens, headers and options). Never a 5xx, never a non-Graph
+error body, a refused request changes nothing, and the journal can always be exported."""
 
 from __future__ import annotations
 
+import base64
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -25,6 +28,7 @@ from mockgraph.strategies import (
 )
 from mockgraph.testing.interceptor import call_app
 from mockgraph.testing.testkit import Connectors, Tokens
+from mockgraph.web.hooks import journal_of
 from mockgraph.web.state import state_of
 from tests.support import connector_body, graph_error_problem
 
@@ -172,6 +176,11 @@ def send(
     return Answer(status, content_type, content)
 
 
+def check_journal(app: Flask) -> None:
+    """The journal, whatever it was sent, exports as strict JSON that UTF-8 can carry (issue 12 item 10)."""
+    json.dumps(journal_of(app).export(), allow_nan=False, ensure_ascii=False).encode("utf-8")
+
+
 def check(app: Flask, method: str, path: str, response: Answer, before: Any) -> None:
     status = response.status
     event(f"status {status}")  # --hypothesis-show-statistics shows how deep the fuzzing reached
@@ -230,6 +239,7 @@ def test_arbitrary_requests_get_graph_answers(
     before = state_of(app).store.dump()
     response = send(app, method, path, query, headers, body)
     check(app, method, path, response, before)
+    check_journal(app)
 
 
 def operation_requests(ids: list[str]) -> st.SearchStrategy[tuple[str, str, Any]]:
@@ -288,3 +298,116 @@ def test_operations_with_any_body_and_options_get_graph_answers(
     before = state_of(app).store.dump()
     response = send(app, method, path, query, headers, body)
     check(app, method, path, response, before)
+
+
+# Hostile input (issue 12): what an attacker, a port scanner or a careless client sends ---------------------
+
+NON_FINITE = ["NaN", "Infinity", "-Infinity", "1e999", "-1e999"]
+control_characters = st.characters(categories=["Cc", "Zl", "Zp"])
+# What an HTTP header can carry: anything but CR and LF (no transport delivers those inside a value).
+header_characters = st.characters(min_codepoint=0, max_codepoint=0x2FF, exclude_characters="\r\n")
+
+
+def nested_json(depth: int, kind: str) -> bytes:
+    if kind == "array":
+        return b"[" * depth + b"]" * depth
+    return b'{"displayName":' * depth + b"1" + b"}" * depth
+
+
+def hostile_bodies() -> st.SearchStrategy[bytes]:
+    create = create_bodies(authentication_kinds=("basic",)).map(json.dumps)
+    return st.one_of(
+        st.builds(
+            nested_json, st.sampled_from([65, 500, 990, 5000, 60_000]), st.sampled_from(["array", "object"])
+        ),
+        st.builds(
+            lambda text, number: text.replace(
+                '"displayName": "', f'"n": {number}, "displayName": "', 1
+            ).encode(),
+            create,
+            st.sampled_from(NON_FINITE),
+        ),
+        st.sampled_from(NON_FINITE).map(lambda number: f"[{number}]".encode()),
+        create.map(lambda text: text.replace('"displayName": "', '"displayName": "\\ud800', 1).encode()),
+        st.just(b'{"a": "\\udfff\\ud800"}'),
+    )
+
+
+def hostile_segments(ids: list[str]) -> st.SearchStrategy[str]:
+    with_controls = st.text(
+        control_characters | st.characters(min_codepoint=32, max_codepoint=126), min_size=1
+    )
+    return st.one_of(
+        st.sampled_from(ids).map(lambda i: i + "\n"),
+        with_controls.map(lambda text: quote(text, safe="")),
+        st.sampled_from(["%0A", "%0D%0A", "%00", "%1B[31m", "%E2%80%A8", "%C2%85", "%7F"]),
+    )
+
+
+def hostile_paths(ids: list[str]) -> st.SearchStrategy[str]:
+    collection = st.sampled_from(["/beta/identity/apiConnectors", "/v1.0/identity/b2xUserFlows"])
+    return st.one_of(
+        st.builds(lambda c, s: f"{c}/{s}", collection, hostile_segments(ids)),
+        st.builds(lambda c, s: f"{c}/{s}/uploadClientCertificate", collection, hostile_segments(ids)),
+        st.builds(lambda s: f"/beta/identity/{s}", hostile_segments(ids)),
+        collection,
+    )
+
+
+def hostile_options() -> st.SearchStrategy[list[tuple[str, str]]]:
+    deep_filter = st.integers(30, 400).map(lambda d: "(" * d + "displayName eq 'x'" + ")" * d)
+    long_filter = st.integers(100, 20_000).map(lambda n: " or ".join(["id eq 'x'"] * n))
+    deep_token = st.integers(10, 50_000).map(
+        lambda d: quote(base64.urlsafe_b64encode(b"[" * d + b"]" * d).decode())
+    )
+    value = st.one_of(
+        deep_filter,
+        long_filter,
+        deep_token,
+        st.sampled_from(["\u0663", "\uff13", "1\u0663", "\u00b2"]),
+        st.text(control_characters, min_size=1, max_size=5),
+    )
+    name = st.sampled_from(["$filter", "$skiptoken", "$top", "$skip", "$select", "$orderby"])
+    return st.lists(st.tuples(name, value), max_size=2)
+
+
+def hostile_headers(valid_token: str) -> st.SearchStrategy[dict[str, str]]:
+    oversized = st.sampled_from([8_192, 65_536, 300_000]).map(lambda n: "x" * n)
+    junk_jwt = st.sampled_from([10_000, 250_000]).map(lambda n: f"eyJ{'A' * n}.e30.{'B' * n}")
+    authorization = st.one_of(
+        st.just(f"Bearer {valid_token}"),
+        st.just(valid_token),  # a token without Bearer
+        junk_jwt.map(lambda token: f"Bearer {token}"),
+        oversized.map(lambda text: f"Bearer {text}"),
+        st.text(header_characters, max_size=40).map(lambda text: f"Bearer {text}"),
+    )
+    other = st.one_of(oversized, st.text(header_characters, max_size=40))
+    return st.fixed_dictionaries(
+        {"Authorization": authorization},
+        optional={"client-request-id": other, "Prefer": other, "X-Anything": other, "Accept": other},
+    )
+
+
+@settings(
+    max_examples=200,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example],
+)
+@given(data=st.data())
+def test_hostile_input_gets_graph_answers(
+    fuzz_app: tuple[Flask, list[str], str], data: st.DataObject
+) -> None:
+    app, ids, token = fuzz_app
+    method = data.draw(st.sampled_from(["GET", "POST", "PATCH", "DELETE"]), label="method")
+    path = data.draw(hostile_paths(ids), label="path")
+    query = "&".join(
+        f"{name}={quote(value, safe='%')}" for name, value in data.draw(hostile_options(), label="query")
+    )
+    headers = data.draw(hostile_headers(token), label="headers")
+    body = data.draw(st.none() | hostile_bodies(), label="body")
+    if body is not None:
+        headers["Content-Type"] = "application/json"
+    before = state_of(app).store.dump()
+    response = send(app, method, path, query, headers, body)
+    check(app, method, path, response, before)
+    check_journal(app)

@@ -1,6 +1,9 @@
 """Secrets never leak: a full scenario with known secret values against a live server, then every response
-body and header, every log line (Python logging and anything written to stdout/stderr) and the journal
-export are searched for them. The one exemption is a token in the body of the token response that issued it."""
+body and header (``x-mockgraph-reason`` included), every log line (Python logging and anything written to
+stdout/stderr) and the journal export are searched for them. Secrets are sent every way a careless client
+sends them: form fields, JSON bodies, a PKCS#12 blob, secret-named query parameters, a token without
+``Bearer``, a token in a path or a query option. The one exemption is a token in the body of the token
+response that issued it."""
 
 from __future__ import annotations
 
@@ -45,6 +48,9 @@ class Secrets:
     refused_password: str = field(default_factory=lambda: secret("refused-password"))
     pfx_password: str = field(default_factory=lambda: secret("pfx-password"))
     uploaded_pfx_password: str = field(default_factory=lambda: secret("uploaded-pfx-password"))
+    query_secret: str = field(default_factory=lambda: secret("query-secret"))
+    query_password: str = field(default_factory=lambda: secret("query-password"))
+    query_code: str = field(default_factory=lambda: secret("query-code"))
     pfx_blob: str = ""
     uploaded_pfx_blob: str = ""
     tokens: list[str] = field(default_factory=list)
@@ -95,7 +101,10 @@ class CapturingHandler(logging.Handler):
         self.lines: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.lines.append(self.format(record))
+        # urllib3 logs the URLs this test's own client requests (secret query parameters and all): that is
+        # the client's log, not the emulator's.
+        if not record.name.startswith("urllib3"):
+            self.lines.append(self.format(record))
 
 
 @pytest.fixture
@@ -247,6 +256,7 @@ def run_scenario(base: str, secrets: Secrets, seen: Seen) -> None:
         response = requests.get(graph, headers={"Authorization": header}, timeout=30)
         assert response.status_code == 401
         seen.response(label, response)
+    careless_calls(base, graph, app_token, user_token, secrets, seen)
     call(app_session, "get after", "GET", f"{graph}/{first}")
     # The admin API's snapshot leaves secrets out unless asked; asked, it has them (which shows the
     # search below would find a secret wherever one is).
@@ -257,6 +267,79 @@ def run_scenario(base: str, secrets: Secrets, seen: Seen) -> None:
     call(app_session, "delete", "DELETE", f"{graph}/{first}", status=204)
     call(user_session, "delete (user)", "DELETE", f"{graph}/{second}", status=204)
     seen.response("admin journal", requests.get(f"{base}/_mockgraph/journal", timeout=30))
+
+
+def careless_calls(
+    base: str, graph: str, app_token: str, user_token: str, secrets: Secrets, seen: Seen
+) -> None:
+    """Secrets where they do not belong: the journal, the request log and the reasons must not keep them."""
+    bearer = {"Authorization": f"Bearer {app_token}"}
+    in_query = {
+        "client_secret": secrets.query_secret,
+        "access_token": user_token,
+        "password": secrets.query_password,
+        "code": secrets.query_code,
+        "Refresh-Token": secrets.query_secret,
+        "clientAssertion": user_token,
+    }
+    answers = [
+        ("secrets in the query", requests.get(graph, params=in_query, headers=bearer, timeout=30), 200),
+        (
+            "token in a $filter",
+            requests.get(graph, params={"$filter": f"id eq '{user_token}'"}, headers=bearer, timeout=30),
+            200,
+        ),
+        (
+            "token as $select",
+            requests.get(graph, params={"$select": user_token}, headers=bearer, timeout=30),
+            400,
+        ),
+        ("token in the path", requests.get(f"{graph}/{user_token}", headers=bearer, timeout=30), 404),
+        ("token without Bearer", requests.get(graph, headers={"Authorization": app_token}, timeout=30), 401),
+        (
+            "secret without a scheme",
+            requests.get(graph, headers={"Authorization": secrets.client_secret}, timeout=30),
+            401,
+        ),
+        (
+            "token, odd scheme",
+            requests.get(graph, headers={"Authorization": f"{app_token} {app_token}"}, timeout=30),
+            401,
+        ),
+        (
+            "token endpoint, secrets in the query too",
+            requests.post(
+                f"{base}/{DEFAULT_TENANT_ID}/oauth2/v2.0/token",
+                params={"client_secret": secrets.query_secret, "password": secrets.query_password},
+                data={
+                    "grant_type": "client_credentials",
+                    "client_id": CLIENT_ID,
+                    "client_secret": secrets.query_secret,
+                    "scope": "https://graph.microsoft.com/.default",
+                },
+                timeout=30,
+            ),
+            401,
+        ),
+        (
+            "token endpoint, assertion and refresh token",
+            requests.post(
+                f"{base}/{DEFAULT_TENANT_ID}/oauth2/v2.0/token",
+                data={
+                    "grant_type": "refresh_token",
+                    "client_id": CLIENT_ID,
+                    "refresh_token": user_token,
+                    "client_assertion": app_token,
+                    "code": secrets.query_code,
+                },
+                timeout=30,
+            ),
+            400,
+        ),
+    ]
+    for label, response, status in answers:
+        assert response.status_code == status, (label, response.status_code, response.text[:300])
+        seen.response(label, response)
 
 
 def test_no_secret_in_any_response_log_line_or_journal_export(

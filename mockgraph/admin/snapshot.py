@@ -20,7 +20,8 @@ from typing import Any
 from mockgraph.core.config import MockGraphConfig
 from mockgraph.core.contracts import Contracts
 from mockgraph.core.errors import BadRequest, GraphError
-from mockgraph.core.json_limits import DEFAULT_MAX_DEPTH, JsonTooDeep, check_depth
+from mockgraph.core.json_limits import DEFAULT_MAX_DEPTH, JsonTooDeep, ensure_depth
+from mockgraph.core.redaction import redact
 from mockgraph.identity.directory import (
     DIRECTORY_KINDS,
     DIRECTORY_TENANT,
@@ -31,7 +32,6 @@ from mockgraph.identity.directory import (
 )
 from mockgraph.resources.connectors import model as connectors
 from mockgraph.storage.store import Record, Store
-from mockgraph.web.journal import redact
 
 SNAPSHOT_VERSION = 1
 SEED_KEYS = frozenset({"version", "secrets", "connectors", "data", *DIRECTORY_KINDS})
@@ -121,7 +121,7 @@ def apply_seed(
         raise InvalidSeed("a seed must be a JSON object")
     # Before anything else: a record deeper than this would be stored and then break every snapshot.
     try:
-        check_depth(document, MAX_SEED_DEPTH)
+        ensure_depth(document, MAX_SEED_DEPTH)
     except JsonTooDeep:
         raise InvalidSeed(
             f"The seed is nested deeper than {MAX_SEED_DEPTH} levels.",

@@ -19,6 +19,9 @@ BODY_REFUSALS = (
     ("415", "The body is not sent as application/json."),
 )
 NO_BODY = {"description": "Success (no body)"}
+# The schema no value satisfies: a parameter Graph has and the emulator refuses whatever its value. Listed
+# for the record (its description gives Graph's type); a generator of valid requests leaves it out.
+NO_VALUE: dict[str, Any] = {"not": {}}
 
 
 def array_of(values: list[str]) -> dict[str, Any]:

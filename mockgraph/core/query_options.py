@@ -1,7 +1,8 @@
 """Reading OData system query options from a request: names, the optional ``$`` on beta, duplicates.
 
 What each operation then accepts and how it parses the values is the resource's business (its table's
-``QueryOptions``); this module only turns the query string into options by bare name.
+``QueryOptions``); this module only turns the query string into options by bare name, and refuses a value
+longer than Graph's documented URL limit before any parser reads it.
 """
 
 from __future__ import annotations
@@ -23,6 +24,11 @@ KNOWN_SYSTEM_OPTIONS = COLLECTION_OPTIONS | {
     "index",
     "schemaversion",
 }
+
+
+# Graph's documented limit for advanced queries is "a URL length of 2,048 characters" (known issues, query
+# parameters); one option's value can be no longer than that. Every parser downstream is then bounded.
+MAX_OPTION_LENGTH = 2048
 
 
 class UnsupportedQuery(BadRequest):
@@ -57,6 +63,12 @@ def read_options(
             raise BadRequest(
                 f"Query option '${bare}' was specified more than once, but it must be specified at most once.",
                 reason=f"duplicate ${bare}",
+            )
+        if len(values[0]) > MAX_OPTION_LENGTH:
+            raise BadRequest(
+                f"The value of the query option '${bare}' is too long: the limit is {MAX_OPTION_LENGTH} "
+                "characters.",
+                reason=f"${bare} is {len(values[0])} characters, over {MAX_OPTION_LENGTH}",
             )
         if bare not in allowed:
             raise UnsupportedQuery(

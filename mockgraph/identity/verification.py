@@ -61,9 +61,13 @@ def bearer_token(authorization: str | None) -> str:
         )
     if not authorization or not authorization.strip():
         raise InvalidAuthenticationToken(EMPTY, reason="no Authorization header")
-    scheme, _, token = authorization.strip().partition(" ")
+    scheme, space, token = authorization.strip().partition(" ")
+    if not space:
+        # One word: a token sent without "Bearer " (the reason must not quote it).
+        raise InvalidAuthenticationToken(EMPTY, reason="Authorization has no scheme: not 'Bearer <token>'")
     if scheme.lower() != "bearer":
-        raise InvalidAuthenticationToken(EMPTY, reason=f"Authorization scheme '{clip(scheme)}' is not Bearer")
+        named = scheme if scheme.isalpha() and len(scheme) <= 20 else "(not a scheme name)"
+        raise InvalidAuthenticationToken(EMPTY, reason=f"Authorization scheme {named!r} is not Bearer")
     if not token.strip():
         raise InvalidAuthenticationToken(EMPTY, reason="Bearer token is empty")
     return token.strip()

@@ -1,24 +1,44 @@
 """One log line per request: method, path, status, Graph error code, milliseconds, request-id (text or JSON).
 
-Never a secret: no query string (only its parameter names), no header, no body. Paths are cut at a fixed
-length so a pasted blob cannot flood the log.
+Never a secret: no query string (only its parameter names), no header, no body, and token-like text in a
+path is redacted (``mockgraph.core.redaction``). Paths are cut at a fixed length so a pasted blob cannot
+flood the log. In the text format every control character a caller sent is escaped (``\x0a``), so a
+``%0A`` in a path cannot forge a line; in the JSON format an internal error's record carries its traceback
+(the server log is the one place it goes: never a response).
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 import time
 from typing import Any, TextIO
 
-from flask import Flask, Response, request
+from flask import Flask, Response, has_request_context, request
 
+from mockgraph.core.redaction import redact_text
 from mockgraph.web.context import request_context
 
 LOGGER_NAME = "mockgraph.requests"
 MAX_PATH = 200
 log = logging.getLogger(LOGGER_NAME)
+# C0 and C1 controls, DEL, and the Unicode line and paragraph separators some viewers break lines at; the
+# backslash too, so that an escaped "\x0a" cannot be told apart from a path that spelt it out.
+_UNPRINTABLE = re.compile(r"[\\\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def escape_control(text: str) -> str:
+    """``text`` on one line: each control character as ``\\xNN`` (or ``\\uNNNN``), a backslash doubled."""
+    return _UNPRINTABLE.sub(_escaped, text)
+
+
+def _escaped(match: re.Match[str]) -> str:
+    char = match.group(0)
+    if char == "\\":
+        return "\\\\"
+    return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
 
 
 def _error_code(response: Response) -> str | None:
@@ -40,8 +60,8 @@ def request_fields(response: Response) -> dict[str, Any]:
     path = request.path if len(request.path) <= MAX_PATH else request.path[:MAX_PATH] + "..."
     return {
         "method": request.method,
-        "path": path,
-        "query": sorted(request.args.keys()),
+        "path": redact_text(path),
+        "query": sorted(redact_text(name) for name in request.args),
         "status": response.status_code,
         "error": _error_code(response),
         "ms": round(elapsed, 1),
@@ -50,8 +70,9 @@ def request_fields(response: Response) -> dict[str, Any]:
 
 
 def format_text(fields: dict[str, Any]) -> str:
+    """One line, whatever the request held: every value a caller chose is escaped."""
     query = f"?{','.join(fields['query'])}" if fields["query"] else ""
-    return (
+    return escape_control(
         f"{fields['method']} {fields['path']}{query} {fields['status']} {fields['error'] or '-'} "
         f"{fields['ms']}ms request-id={fields['requestId'] or '-'}"
     )
@@ -77,6 +98,16 @@ def install(app: Flask, *, log_format: str = "text") -> None:
     app.after_request_funcs.setdefault(None, []).insert(0, finish)
 
 
+class _TextFormatter(logging.Formatter):
+    """``time message``, the message on one line (Flask's "Exception on <path>" quotes the path too);
+    a traceback follows on its own lines, as Python prints it."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        if record.name != LOGGER_NAME:  # request lines are escaped already (format_text)
+            record.message = escape_control(redact_text(record.message))
+        return super().formatMessage(record)
+
+
 class _JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         message = record.getMessage()
@@ -84,15 +115,18 @@ class _JsonFormatter(logging.Formatter):
             return json.dumps(
                 {"time": round(record.created, 3), **json.loads(message)}, separators=(",", ":")
             )
-        return json.dumps(
-            {
-                "time": round(record.created, 3),
-                "level": record.levelname,
-                "logger": record.name,
-                "message": message,
-            },
-            separators=(",", ":"),
-        )
+        fields: dict[str, Any] = {
+            "time": round(record.created, 3),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": redact_text(message),
+        }
+        if record.exc_info:
+            # The traceback of an internal error, as one field: the developer's clue, kept in the log only.
+            fields["traceback"] = self.formatException(record.exc_info)
+            if has_request_context():
+                fields["requestId"] = request_context().request_id
+        return json.dumps(fields, separators=(",", ":"))
 
 
 def configure_logging(log_format: str = "text", stream: TextIO | None = None) -> None:
@@ -101,7 +135,7 @@ def configure_logging(log_format: str = "text", stream: TextIO | None = None) ->
     if log_format == "json":
         handler.setFormatter(_JsonFormatter())
     else:
-        handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
+        handler.setFormatter(_TextFormatter("%(asctime)s %(message)s"))
     root = logging.getLogger("mockgraph")
     root.handlers = [handler]
     root.setLevel(logging.INFO)

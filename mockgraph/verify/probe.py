@@ -20,11 +20,9 @@ import requests
 from jsonschema.exceptions import best_match
 
 from mockgraph.core.contracts import Contracts, shared_contracts
+from mockgraph.core.redaction import MASKED_PASSWORD, REDACTED, redact, redact_tokens
 
 Outcome = Literal["passed", "failed", "skipped"]
-REDACTED = "<redacted>"
-SECRET_KEYS = frozenset({"password", "pkcs12value", "clientsecret", "accesstoken", "token"})
-MASKED_PASSWORD = "******"
 
 
 @dataclass(frozen=True)
@@ -222,11 +220,12 @@ class Probe:
     # -- redaction and cleanup ------------------------------------------------------------------------
 
     def redact_text(self, text: str) -> str:
-        with contextlib.suppress(ValueError):
+        """A body for the transcript: secret-named values, the secrets this probe knows and any token out."""
+        with contextlib.suppress(ValueError, RecursionError):
             text = json.dumps(redact(json.loads(text)))
         for secret in sorted(self.secrets, key=len, reverse=True):
             text = text.replace(secret, REDACTED)
-        return text
+        return redact_tokens(text)
 
     def cleanup(self) -> None:
         for object_id in list(self.created):
@@ -240,22 +239,6 @@ class Probe:
             else d
             for d in self.divergences
         ]
-
-
-def redact(document: Any) -> Any:
-    """A JSON document with every secret-named value replaced (Graph's ``******`` mask is kept)."""
-    if isinstance(document, dict):
-        return {
-            key: (REDACTED if _is_secret_key(key) and value != MASKED_PASSWORD else redact(value))
-            for key, value in document.items()
-        }
-    if isinstance(document, list):
-        return [redact(item) for item in document]
-    return document
-
-
-def _is_secret_key(key: Any) -> bool:
-    return str(key).replace("_", "").replace("-", "").lower() in SECRET_KEYS
 
 
 def _reply(response: requests.Response) -> Reply:

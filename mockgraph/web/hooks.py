@@ -15,11 +15,12 @@ from flask import Flask, Request, Response, current_app, request
 from werkzeug.exceptions import HTTPException
 
 from mockgraph.core.errors import GraphError
+from mockgraph.core.json_limits import JsonRefused, parse_json
 from mockgraph.web import exposure
 from mockgraph.web.context import RequestContext, request_context
 from mockgraph.web.faults import Faults
 from mockgraph.web.http import REASON_HEADER, set_reason
-from mockgraph.web.journal import Journal, JournalEntry, redact
+from mockgraph.web.journal import Journal, JournalEntry
 from mockgraph.web.state import current_state, state_of
 
 GRAPH_HOST = "graph.microsoft.com"
@@ -150,11 +151,11 @@ def _unproxied(proxy: Any) -> Any:
 
 
 def _body(req: Request, context: RequestContext) -> tuple[Any, dict[str, str] | None, int]:
-    """The redacted JSON document or form, and the body's size; raw text is never kept (it may hold a secret)."""
+    """The JSON document or form (the journal redacts it), and the body's size; raw text is never kept."""
     if req.mimetype == "application/x-www-form-urlencoded":
         # Read through request.form: a view that parsed the form has consumed the raw stream.
         try:
-            fields = redact(req.form.to_dict())
+            fields: dict[str, str] | None = req.form.to_dict()
         except HTTPException:
             fields = None
         return None, fields, req.content_length or 0
@@ -169,7 +170,7 @@ def _body(req: Request, context: RequestContext) -> tuple[Any, dict[str, str] | 
     if parsed is not None:
         # The view already parsed this body (mockgraph.web.http.read_json_body): same bytes, same document.
         document, size = parsed
-        return redact(document), None, size
+        return document, None, size
     try:
         raw = req.get_data(cache=True)
     except HTTPException:
@@ -177,8 +178,9 @@ def _body(req: Request, context: RequestContext) -> tuple[Any, dict[str, str] | 
     if not raw:
         return None, None, 0
     try:
-        return redact(json.loads(raw)), None, len(raw)
-    except (ValueError, UnicodeDecodeError, RecursionError):
+        # The request parser's limits (depth, finite numbers): what a view would refuse is not kept either.
+        return parse_json(raw), None, len(raw)
+    except JsonRefused:
         return None, None, len(raw)
 
 

@@ -14,6 +14,8 @@ from mockgraph.core.errors import (
     PayloadTooLarge,
     UnsupportedMediaType,
 )
+from mockgraph.core.json_limits import JsonRefused, parse_json
+from mockgraph.core.redaction import redact_text, redact_tokens
 from mockgraph.core.text import header_value
 from mockgraph.web.context import new_request_id, request_context
 
@@ -105,6 +107,9 @@ def _envelope_bytes(error: GraphError, request_id: str, client_request_id: str) 
     envelope = error.to_envelope(
         date=graph_date(), request_id=request_id, client_request_id=client_request_id
     )
+    if "eyJ" in error.message:
+        # A message may quote what the caller sent (a $filter, an id); a token it quotes is not shown.
+        envelope["error"]["message"] = redact_tokens(error.message)
     return _ENCODER.encode(envelope).encode("utf-8")
 
 
@@ -139,11 +144,7 @@ def set_reason(response: Response, reason: str | None) -> None:
     or LF, at most :data:`~mockgraph.core.text.HEADER_LIMIT` characters.
     """
     if reason:
-        response.headers[REASON_HEADER] = header_value(reason)
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(name)
+        response.headers[REASON_HEADER] = header_value(redact_text(reason))  # a reason never shows a token
 
 
 def read_json_body(max_bytes: int) -> Any:
@@ -164,9 +165,14 @@ def read_json_body(max_bytes: int) -> Any:
     charset = request.mimetype_params.get("charset", "utf-8")
     try:
         text = raw.decode(charset)
-        document = json.loads(text, parse_constant=_reject_constant)
-    except (UnicodeDecodeError, LookupError, ValueError, RecursionError):
+    except (UnicodeDecodeError, LookupError):
         raise InvalidRequestBody(MALFORMED_JSON, reason="body is not valid JSON") from None
+    try:
+        # Nesting depth, NaN/Infinity/1e999 and lone surrogates are refused here, before any view, store
+        # or journal sees the document (mockgraph.core.json_limits).
+        document = parse_json(text)
+    except JsonRefused as refused:
+        raise InvalidRequestBody(MALFORMED_JSON, reason=refused.reason) from None
     if charset.lower() in ("utf-8", "utf8"):
         # The request journal reads the same document (it parses bytes as UTF-8 itself): parsing it a
         # second time cost every write ~5 µs. Only the journal reads this, and it redacts before keeping it.

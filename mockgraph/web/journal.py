@@ -15,46 +15,19 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-REDACTED = "<redacted>"
-# Compared case-insensitively with '-' and '_' removed, so "client_secret", "clientSecret" and
-# "Client-Secret" are all caught.
-SECRET_KEYS = frozenset(
-    {
-        "password",
-        "pkcs12value",
-        "clientsecret",
-        "secret",
-        "authorization",
-        "accesstoken",
-        "refreshtoken",
-        "idtoken",
-        "token",
-        "clientassertion",
-        "assertion",
-        "code",
-    }
-)
+# REDACTED and redact are re-exported: they were this module's before redaction moved to the core.
+from mockgraph.core.redaction import REDACTED as REDACTED
+from mockgraph.core.redaction import redact as redact
+from mockgraph.core.redaction import redact_fields, redact_query, redact_text, redact_tokens
+
 # A retry this much earlier than Retry-After allows is still on time: sleeps may wake a tick early.
 RETRY_TOLERANCE_SECONDS = 0.05
 NEAR_MISSES_SHOWN = 3
 
 
-def _is_secret(key: str) -> bool:
-    return key.replace("_", "").replace("-", "").lower() in SECRET_KEYS
-
-
-def redact(document: Any) -> Any:
-    """A copy of a JSON document with the value of every secret-named key replaced by ``REDACTED``."""
-    if isinstance(document, dict):
-        return {k: (REDACTED if _is_secret(str(k)) else redact(v)) for k, v in document.items()}
-    if isinstance(document, list):
-        return [redact(item) for item in document]
-    return document
-
-
 @dataclass
 class JournalEntry:
-    """One request and what the emulator answered. Bodies are stored redacted; tokens never are."""
+    """One request and what the emulator answered. A journal keeps it sanitised (``Journal.record``)."""
 
     method: str
     path: str
@@ -254,6 +227,17 @@ class Journal:
         self.clock = clock
 
     def record(self, entry: JournalEntry) -> None:
+        """Keep ``entry``, sanitised in place first: secrets redacted (``mockgraph.core.redaction``) and
+        the body made JSON-safe, so that ``export()`` never fails whatever the request held."""
+        entry.json = redact(entry.json)
+        if entry.form is not None:
+            entry.form = redact_fields(entry.form)
+        if entry.query:
+            entry.query = redact_query(entry.query)
+        if entry.reason is not None:
+            entry.reason = redact_text(entry.reason)
+        # Only token-shaped text in a path: ids (which assertions match) are never mistaken for one.
+        entry.path = redact_tokens(entry.path)
         with self._lock:
             if len(self._entries) == self.max_entries:
                 self.dropped += 1

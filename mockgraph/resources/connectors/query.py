@@ -2,7 +2,8 @@
 
 Supported: ``$select``, ``$top`` (with ``@odata.nextLink``/``$skiptoken`` paging), ``$skip``, ``$count``,
 ``$orderby`` and a ``$filter`` subset (``eq``, ``ne``, ``startswith`` on the string properties, with
-``and``/``or``/parentheses). Anything malformed or unsupported is Graph's 400, never silently ignored.
+``and``/``or``/parentheses nested at most 32 deep). Anything malformed or unsupported is Graph's 400, never
+silently ignored. Parsing is linear in the length of the option (which ``read_options`` caps).
 """
 
 from __future__ import annotations
@@ -22,6 +23,11 @@ ENTITY_TYPE = "microsoft.graph.identityApiConnector"
 PROPERTIES = ("id", "displayName", "targetUrl", "authenticationConfiguration")
 STRING_PROPERTIES = ("id", "displayName", "targetUrl")
 MAX_TOP = 999
+# OData reads $top and $skip as Int32: anything larger is not a value Graph can take.
+MAX_SKIP = 2**31 - 1
+# Parentheses nest at most this deep in $filter: the parser recurses per level, and a real filter on four
+# string properties needs a handful.
+MAX_FILTER_DEPTH = 32
 LIST_OPTIONS = COLLECTION_OPTIONS
 GET_OPTIONS = frozenset({"select", "expand"})
 COUNT_OPTIONS = frozenset({"filter", "search"})
@@ -76,13 +82,15 @@ def _property(name: str, *, for_what: str) -> str:
 
 
 def _non_negative(name: str, value: str) -> int:
-    if not re.fullmatch(r"\d{1,9}", value.strip()):
+    digits = value.strip()
+    # ASCII digits only: \d would take '٣' (Arabic-Indic three), which int() reads as 3; Graph does not.
+    if not re.fullmatch(r"[0-9]{1,10}", digits) or int(digits) > MAX_SKIP:
         raise BadRequest(
             f"Invalid value '{value}' for ${name} query option found. The ${name} query option requires a "
             "non-negative integer value.",
             reason=f"${name} is not a non-negative integer",
         )
-    return int(value)
+    return int(digits)
 
 
 def parse_collection_query(options: Mapping[str, str]) -> CollectionQuery:
@@ -158,42 +166,51 @@ def encode_skiptoken(offset: int) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
+# Exactly what encode_skiptoken writes: matched, not parsed, so no nesting in a forged token reaches a parser.
+_SKIPTOKEN = re.compile(rb'\{"offset":(0|[1-9][0-9]{0,15})\}')
+
+
 def decode_skiptoken(token: str) -> int:
     try:
         padded = token + "=" * (-len(token) % 4)
-        offset = json.loads(base64.urlsafe_b64decode(padded.encode()))["offset"]
-    except (binascii.Error, ValueError, KeyError, TypeError, UnicodeDecodeError):
-        offset = None
-    if not isinstance(offset, int) or isinstance(offset, bool) or offset < 0:
+        decoded = base64.urlsafe_b64decode(padded.encode("ascii"))
+    except (binascii.Error, ValueError, UnicodeEncodeError):
+        decoded = b""
+    match = _SKIPTOKEN.fullmatch(decoded)
+    if match is None:
         raise BadRequest(
             "The specified $skiptoken value is invalid.",
             reason="undecodable $skiptoken",
         )
-    return offset
+    return int(match.group(1))
 
 
 # --- $filter -------------------------------------------------------------------------------------
 
-_TOKEN = re.compile(r"\s*(?:(?P<str>'(?:[^']|'')*')|(?P<punct>[(),])|(?P<word>[A-Za-z_][A-Za-z0-9_.]*))")
+_SPACE = re.compile(r"\s+")
+_TOKEN = re.compile(r"'(?:[^']|'')*'|[(),]|[A-Za-z_][A-Za-z0-9_.]*")
 
 
 def _tokens(text: str) -> list[str]:
+    """The filter's tokens, scanned once from left to right (no copy of the rest of the text per token)."""
     tokens: list[str] = []
-    position = 0
+    position = _after_space(text, 0)
     while position < len(text):
-        if text[position:].strip() == "":
-            break
         match = _TOKEN.match(text, position)
-        if match is None or match.end() == position:
-            bad = text[position:].lstrip()[:1]
-            where = len(text) - len(text[position:].lstrip())
+        if match is None:
             raise BadRequest(
-                f"Invalid filter clause: syntax error at position {where} in '{text}' (unexpected '{bad}').",
+                f"Invalid filter clause: syntax error at position {position} in '{text}' "
+                f"(unexpected '{text[position]}').",
                 reason="$filter syntax",
             )
-        tokens.append(match.group(0).strip())
-        position = match.end()
+        tokens.append(match.group(0))
+        position = _after_space(text, match.end())
     return tokens
+
+
+def _after_space(text: str, position: int) -> int:
+    space = _SPACE.match(text, position)
+    return space.end() if space is not None else position
 
 
 def _any_of(parts: tuple[Predicate, ...]) -> Predicate:
@@ -209,6 +226,7 @@ class _FilterParser:
         self.text = text
         self.tokens = _tokens(text)
         self.position = 0
+        self.depth = 0  # parentheses open at this point
 
     def fail(self, detail: str) -> BadRequest:
         return BadRequest(f"Invalid filter clause: {detail}", reason="$filter syntax")
@@ -250,8 +268,12 @@ class _FilterParser:
     def primary(self) -> Predicate:
         token = self.take()
         if token == "(":
+            self.depth += 1
+            if self.depth > MAX_FILTER_DEPTH:
+                raise self.fail(f"parentheses are nested more than {MAX_FILTER_DEPTH} deep.")
             inner = self.disjunction()
             self.take(")")
+            self.depth -= 1
             return inner
         if (self.peek() or "") == "(":
             return self.function(token)

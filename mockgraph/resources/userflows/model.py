@@ -103,9 +103,20 @@ def check_step_allowed(kind: FlowKind, step: str, flow_type: str) -> None:
 
 
 def validate(
-    contracts: Contracts, contract: str, body: dict[str, Any], type_name: str, *, creating: bool
+    contracts: Contracts,
+    contract: str,
+    body: dict[str, Any],
+    type_name: str,
+    *,
+    creating: bool,
+    kind: FlowKind | None = None,
 ) -> None:
-    """Check a body against its contract; errors the B2C service was observed to give come first (section 5.6)."""
+    """Check a body against its contract; errors the B2C service was observed to give come first (section 5.6).
+
+    With ``kind`` (a create body), the service's own rules (the name, the type and version, the steps the
+    type runs) are checked before the contract too: the contracts state the same rules, so that the served
+    OpenAPI describes only bodies the emulator accepts, but the service's refusals keep their AADB2C codes.
+    """
     if creating and body.get("id") in ("", None):
         raise UserFlowRequestError(
             "The value must not be null or empty. Parameter name: Id", reason="missing or empty user-flow id"
@@ -113,12 +124,46 @@ def validate(
     flow_type = body.get("userFlowType")
     if isinstance(flow_type, str) and flow_type not in USER_FLOW_TYPES:
         raise BadRequest("The 'identityUserFlow' field is invalid in request", reason="unknown userFlowType")
+    if kind is not None:
+        check_service_rules(kind, body)
     error = contracts.first_error(contract, body)
     if error is not None:
         path = ".".join(str(part) for part in error.absolute_path) or "(body)"
         raise InvalidRequestBody(
             describe_error(error, root_type=type_name), reason=f"{contract}: {error.validator} at {path}"
         )
+
+
+def check_service_rules(kind: FlowKind, body: dict[str, Any]) -> None:
+    """The B2C service's refusals of a create body, for the parts of it that have the expected JSON types."""
+    name = body.get("id")
+    if isinstance(name, str):
+        check_name(name)
+    flow_type, version = body.get("userFlowType"), body.get("userFlowTypeVersion")
+    if flow_type not in USER_FLOW_TYPES:
+        return
+    if isinstance(version, int | float) and not isinstance(version, bool):
+        check_type_version(kind, flow_type, _as_float(version))
+    configuration = body.get("apiConnectorConfiguration")
+    for step in configuration if isinstance(configuration, dict) else ():
+        canonical = canonical_step(str(step))
+        if canonical is not None:
+            check_step_allowed(kind, canonical, flow_type)
+
+
+def check_name(name: str) -> None:
+    if not _NAME.match(name):
+        raise UserFlowRequestError(
+            "The user flow name may contain only letters, digits, '-' and '_' (at most 128 characters).",
+            reason="user-flow name has other characters",
+        )
+
+
+def _as_float(version: float) -> float:
+    try:
+        return float(version)
+    except OverflowError:  # a JSON integer beyond float range: no version the service knows, like 1e400 (inf)
+        return math.inf
 
 
 def check_type_version(kind: FlowKind, flow_type: str, version: float) -> None:
@@ -191,15 +236,8 @@ def new_record(
 ) -> tuple[Record, bool]:
     """A stored flow from a validated create body, and whether the body configured connectors."""
     name = body["id"]
-    if not isinstance(name, str) or not _NAME.match(name):
-        raise UserFlowRequestError(
-            "The user flow name may contain only letters, digits, '-' and '_' (at most 128 characters).",
-            reason="user-flow name has other characters",
-        )
-    try:
-        version = float(body["userFlowTypeVersion"])
-    except OverflowError:  # a JSON integer beyond float range: no version the service knows, like 1e400 (inf)
-        version = math.inf
+    check_name(name)
+    version = _as_float(body["userFlowTypeVersion"])
     check_type_version(kind, body["userFlowType"], version)
     record: Record = {
         "id": kind.prefix + name,

@@ -1,25 +1,26 @@
 """The OpenAPI parameter components the user-flow operations name.
 
 Graph's list options that user-flow collections refuse are documented with the values that get a 400
-(only ``$expand=identityProviders`` is served).
+(only ``$expand=identityProviders`` is served); as every value of them is refused, their schema admits none.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from mockgraph.core.openapi_parts import array_of, query_parameter
+from mockgraph.core.openapi_parts import NO_VALUE, array_of, query_parameter
 from mockgraph.resources.userflows.model import B2C, FlowKind
 
 REFUSED_ON_LIST = ("top", "skip", "search", "filter", "count", "orderby", "select")
-_REFUSED_OPTIONS: dict[str, tuple[str, dict[str, Any]]] = {
-    "top": ("Show only the first n items", {"minimum": 0, "type": "integer"}),
-    "skip": ("Skip the first n items", {"minimum": 0, "type": "integer"}),
-    "search": ("Search items by search phrases", {"type": "string"}),
-    "filter": ("Filter items by property values", {"type": "string"}),
-    "count": ("Include count of items", {"type": "boolean"}),
-    "orderby": ("Order items by property values", array_of(["id", "id desc"])),
-    "select": ("Select properties to be returned", array_of(["id", "userFlowType", "userFlowTypeVersion"])),
+# Graph's description of each option (and its type there): the schema itself is NO_VALUE.
+_REFUSED_OPTIONS: dict[str, str] = {
+    "top": "Show only the first n items (Graph's type: integer)",
+    "skip": "Skip the first n items (Graph's type: integer)",
+    "search": "Search items by search phrases (Graph's type: string)",
+    "filter": "Filter items by property values (Graph's type: string)",
+    "count": "Include count of items (Graph's type: boolean)",
+    "orderby": "Order items by property values (Graph's type: array of id, id desc)",
+    "select": "Select properties to be returned (Graph's type: array of id, userFlowType, userFlowTypeVersion)",
 }
 
 
@@ -37,9 +38,9 @@ def parameters(kind: FlowKind) -> dict[str, dict[str, Any]]:
     """The parameter components one collection's operations name (shared names are identical)."""
     found: dict[str, dict[str, Any]] = {
         f"userFlows.{name}": query_parameter(
-            f"${name}", description, schema, f"every value (user flows support no ${name})"
+            f"${name}", description, NO_VALUE, f"every value (user flows support no ${name})"
         )
-        for name, (description, schema) in _REFUSED_OPTIONS.items()
+        for name, description in _REFUSED_OPTIONS.items()
     }
     found["userFlows.expand"] = query_parameter(
         "$expand",

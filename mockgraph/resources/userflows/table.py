@@ -47,6 +47,7 @@ CONTRACTS = (
     "b2cIdentityUserFlowCollectionResponse",
     "userFlowApiConnectorConfiguration",
     "userFlowApiConnectorReference",
+    "userFlowApiConnectorReferenceRefused",
     "identityApiConnectorFull",
 )
 
@@ -88,8 +89,9 @@ def _step_operations(kind: FlowKind, step: str) -> tuple[Operation, Operation]:
             WRITE,
             f"Set the connector of {step} (the body {{}} detaches it){note}",
             versions=_versions(kind, step),
+            # A refused step documents a body no value satisfies: every request to it is refused.
             body=Body(
-                "userFlowApiConnectorReference",
+                "userFlowApiConnectorReferenceRefused" if refused else "userFlowApiConnectorReference",
                 partial(views.check_foreign_step_body, kind, step) if refused else views.check_reference_body,
                 "microsoft.graph.identityApiConnector",
             ),

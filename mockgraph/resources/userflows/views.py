@@ -62,7 +62,7 @@ def parse_expanded_steps(kind: FlowKind, options: dict[str, str], version: str) 
 
 
 def check_create_body(kind: FlowKind, contracts: Any, body: Any) -> dict[str, Any]:
-    userflows.validate(contracts, kind.create_contract, body, kind.type_name, creating=True)
+    userflows.validate(contracts, kind.create_contract, body, kind.type_name, creating=True, kind=kind)
     assert isinstance(body, dict)  # the contract requires an object
     return body
 

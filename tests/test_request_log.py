@@ -1,0 +1,172 @@
+"""The server's request log (``mockgraph serve --log-format text|json``): one line per request whatever the
+request held, no secret, and an internal error's traceback in the log (never in the response)."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from mockgraph import create_app
+from mockgraph.resources.connectors import model
+from mockgraph.server import request_log
+from mockgraph.testing.testkit import Tokens
+
+CONNECTORS = "/beta/identity/apiConnectors"
+FORGED = "/beta/identity/apiConnectors/x%0A2026-01-01 00:00:00,000 GET /admin 200 - 1.0ms request-id=forged"
+
+
+@pytest.fixture
+def logged() -> Iterator[tuple[io.StringIO, Any]]:
+    """A fresh log stream and a function making an app that logs to it in a given format; the loggers that
+    ``configure_logging`` rewires are restored afterwards."""
+    names = ("mockgraph", "waitress", "cheroot")
+    saved = {
+        name: (
+            logging.getLogger(name).handlers[:],
+            logging.getLogger(name).level,
+            logging.getLogger(name).propagate,
+        )
+        for name in names
+    }
+    stream = io.StringIO()
+
+    def make(log_format: str) -> Flask:
+        request_log.configure_logging(log_format, stream=stream)
+        app = create_app()
+        request_log.install(app, log_format=log_format)
+        return app
+
+    try:
+        yield stream, make
+    finally:
+        for name, (handlers, level, propagate) in saved.items():
+            logger = logging.getLogger(name)
+            logger.handlers, logger.level, logger.propagate = handlers, level, propagate
+
+
+def lines(stream: io.StringIO) -> list[str]:
+    return [line for line in stream.getvalue().splitlines() if line]
+
+
+def test_a_newline_in_the_path_cannot_forge_a_text_log_line(logged: tuple[io.StringIO, Any]) -> None:
+    stream, make = logged
+    app = make("text")
+    token = Tokens(app).mint()
+    response = app.test_client().get(FORGED, headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 400  # the forged line's "/admin" is one segment too many
+    written = lines(stream)
+    assert len(written) == 1, written
+    assert "x\\x0a2026-01-01" in written[0]
+    assert written[0].endswith(f"request-id={response.headers['request-id']}")
+
+
+@pytest.mark.parametrize("raw", ["%0D", "%1B%5B31m", "%E2%80%A8", "%C2%85", "%00", "%7F"])
+def test_every_control_character_is_escaped_in_the_text_format(
+    logged: tuple[io.StringIO, Any], raw: str
+) -> None:
+    stream, make = logged
+    app = make("text")
+    app.test_client().get(f"{CONNECTORS}/a{raw}b?na{raw}me=1")
+    written = stream.getvalue()
+    assert written.count("\n") == 1
+    line = written.rstrip("\n")
+    assert all(ch.isprintable() for ch in line), repr(line)
+    assert "a\\x" in line or "a\\u" in line
+
+
+def test_a_backslash_is_doubled_so_an_escape_cannot_be_spelt_out(logged: tuple[io.StringIO, Any]) -> None:
+    stream, make = logged
+    make("text").test_client().get(f"{CONNECTORS}/a%5Cx0ab")
+    assert "a\\\\x0ab" in stream.getvalue()
+
+
+def test_the_json_format_keeps_control_characters_inside_one_record(logged: tuple[io.StringIO, Any]) -> None:
+    stream, make = logged
+    make("json").test_client().get(FORGED)
+    written = lines(stream)
+    assert len(written) == 1
+    assert json.loads(written[0])["path"].startswith("/beta/identity/apiConnectors/x\n2026")
+
+
+def test_a_token_in_the_path_is_not_logged(logged: tuple[io.StringIO, Any]) -> None:
+    stream, make = logged
+    app = make("text")
+    token = Tokens(app).mint()
+    app.test_client().get(f"{CONNECTORS}/{token}?{token}=1", headers={"Authorization": f"Bearer {token}"})
+    assert token not in stream.getvalue()
+    assert token.rsplit(".", 1)[1] not in stream.getvalue()
+    assert "<redacted>" in stream.getvalue()
+
+
+@pytest.fixture
+def broken_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("boom inside the model")
+
+    monkeypatch.setattr(model, "changes_from_patch", broken)
+
+
+def test_an_internal_error_logs_its_traceback_as_a_json_field(
+    logged: tuple[io.StringIO, Any], broken_model: None
+) -> None:
+    stream, make = logged
+    app = make("json")
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {Tokens(app).mint()}"}
+    created = client.post(
+        CONNECTORS,
+        json={
+            "displayName": "d",
+            "targetUrl": "https://api.example.com",
+            "authenticationConfiguration": {
+                "@odata.type": "#microsoft.graph.basicAuthentication",
+                "username": "u",
+                "password": "p",
+            },
+        },
+        headers=headers,
+    ).get_json()
+    response = client.patch(f"{CONNECTORS}/{created['id']}", json={"displayName": "x"}, headers=headers)
+    assert response.status_code == 500
+    assert "boom" not in response.get_data(as_text=True)
+    records = [json.loads(line) for line in lines(stream)]
+    errors = [r for r in records if r.get("level") == "ERROR"]
+    assert len(errors) == 1, records
+    assert "Traceback (most recent call last)" in errors[0]["traceback"]
+    assert "RuntimeError: boom inside the model" in errors[0]["traceback"]
+    assert errors[0]["requestId"] == response.headers["request-id"]
+    requests_logged = [r for r in records if "status" in r]
+    assert [r["status"] for r in requests_logged] == [201, 500]
+    assert requests_logged[1]["error"] == "generalException"
+
+
+def test_the_text_format_keeps_the_traceback_on_its_own_lines(
+    logged: tuple[io.StringIO, Any], broken_model: None
+) -> None:
+    stream, make = logged
+    app = make("text")
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {Tokens(app).mint()}"}
+    connector = client.post(
+        CONNECTORS,
+        json={
+            "displayName": "d",
+            "targetUrl": "https://api.example.com",
+            "authenticationConfiguration": {
+                "@odata.type": "#microsoft.graph.basicAuthentication",
+                "username": "u",
+                "password": "p",
+            },
+        },
+        headers=headers,
+    ).get_json()
+    client.patch(f"{CONNECTORS}/{connector['id']}", json={"displayName": "x"}, headers=headers)
+    text = stream.getvalue()
+    assert "Traceback (most recent call last)" in text
+    assert "RuntimeError: boom inside the model" in text
