@@ -12,7 +12,7 @@ import pytest
 
 from mockgraph.core.contracts import shared_contracts
 from mockgraph.core.errors import GraphError, InvalidRequestBody, MethodNotAllowed, SegmentNotFound
-from mockgraph.core.operations import Catalog, Operation, Permissions, ResourceTable, parse_template
+from mockgraph.core.operations import Body, Catalog, Operation, Permissions, ResourceTable, parse_template
 from mockgraph.core.typed_bodies import typed_body
 from mockgraph.resources import CATALOG
 from mockgraph.web.routing import Router
@@ -175,6 +175,18 @@ def test_a_body_chosen_by_odata_type() -> None:
     for document, fragment in cases:
         with pytest.raises(InvalidRequestBody, match=fragment):
             rule.check(contracts, document)
+
+
+def test_a_version_may_judge_bodies_by_its_own_rule() -> None:
+    def v1(contracts: Any, document: Any) -> dict[str, Any]:
+        raise InvalidRequestBody("v1.0 refuses everything")
+
+    beta = Body("b", lambda contracts, document: dict(document))
+    rule = Body("a", v1, versions={"beta": beta})
+    assert rule.on("beta") is beta
+    assert rule.on("v1.0") is rule
+    assert Body("c", v1).on("beta").contract == "c"  # without a rule of its own, a version takes the default
+    assert rule.on("beta").check(shared_contracts(), {"x": 1}) == {"x": 1}
 
 
 def test_catalog_names_and_ids_find_one_operation() -> None:

@@ -62,7 +62,8 @@ class Body:
 
     ``check(contracts, document)`` raises the GraphError Graph would answer; the request checker runs the
     same function, so the emulator and ``check_requests`` cannot disagree. ``by_type`` names the contract
-    per ``@odata.type`` for bodies whose shape the type chooses.
+    per ``@odata.type`` for bodies whose shape the type chooses; ``versions`` holds the rule of a version
+    whose contract differs (both the dispatcher and the checker ask ``on(version)``).
     """
 
     contract: str
@@ -70,6 +71,13 @@ class Body:
     # The entity type errors name (``microsoft.graph.identityApiConnector``).
     entity_type: str = ""
     by_type: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    # The rule on a version whose body differs (beta's extra properties: ``{"beta": Body(...Beta)}``); this
+    # rule itself holds on every other version and is the one the OpenAPI document shows.
+    versions: Mapping[str, Body] = field(default_factory=lambda: MappingProxyType({}))
+
+    def on(self, version: str) -> Body:
+        """The rule a request on ``version`` is judged by."""
+        return self.versions.get(version, self)
 
 
 @dataclass(frozen=True)
