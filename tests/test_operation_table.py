@@ -99,7 +99,10 @@ def test_cast_segments_and_sub_collections_keyed_by_another_id() -> None:
         {"id": "f1", "appId": "app-7"},
     )
     assert resolve("DELETE", f"{cast}/conditions/applications/includeApplications/app-7")[0] == "DELETE_APP"
-    # A cast is matched in its qualified form only.
+    # A cast is matched in its qualified form, or by the namespace's alias (how Microsoft's SDKs write casts)...
+    aliased = cast.replace("/microsoft.graph.", "/graph.")
+    assert resolve("GET", f"{aliased}/conditions/applications/includeApplications/app-7")[0] == "GET_APP"
+    # ... and never by its bare name.
     with pytest.raises(SegmentNotFound, match="externalUsersSelfServiceSignUpEventsFlow"):
         ROUTER.resolve(
             "GET", "/beta/identity/authenticationEventsFlows/f1/externalUsersSelfServiceSignUpEventsFlow"

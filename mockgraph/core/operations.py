@@ -7,7 +7,8 @@ derived from these rows (see ``Catalog``); nothing else lists operations.
 Path templates are written after the version (``identity/apiConnectors/{id}``) and may hold:
 
 - literal segments, matched case-insensitively (``apiConnectorConfiguration``, ``$count``, ``$ref``);
-- cast segments, literals in their qualified form (``microsoft.graph.externalUsersSelfServiceSignUpEventsFlow``);
+- cast segments, literals in their qualified form (``microsoft.graph.externalUsersSelfServiceSignUpEventsFlow``),
+  which the router also matches by the CSDL's alias (``graph.externalUsersSelfServiceSignUpEventsFlow``);
 - key parameters in braces (``{id}``, ``{appId}``), each matching one non-empty segment;
 - a bound action or function as the last segment when ``action=True``, matched in its short and its
   ``microsoft.graph.``-qualified form (the template writes the qualified one, as Graph's OpenAPI does).
