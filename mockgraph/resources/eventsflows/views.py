@@ -17,6 +17,7 @@ from mockgraph.resources.listeners.model import find_application, without_applic
 from mockgraph.resources.listeners.query import EntityModel, ListQuery, parse_options, select_shape, selected
 from mockgraph.resources.listeners.references import (
     EXTENSIONS,
+    ExtensionLookup,
     checked_extension,
     extension_id_from_reference,
 )
@@ -56,7 +57,7 @@ def existing(call: Call) -> Record:
     return record
 
 
-def lookup_extension(call: Call) -> Any:
+def lookup_extension(call: Call) -> ExtensionLookup:
     return lambda extension_id: call.store.get(call.tenant, EXTENSIONS, extension_id)
 
 
@@ -73,9 +74,9 @@ def _updated(call: Call, flow_id: str, change: Any) -> Record:
     return updated
 
 
-def stored_flows(call: Call, query: ListQuery | None) -> list[Record]:
+def stored_flows(call: Call, query: ListQuery) -> list[Record]:
     records = call.store.list(call.tenant, COLLECTION)
-    if query is not None and query.filter is not None:
+    if query.filter is not None:
         records = [record for record in records if query.filter(record)]
     return records
 

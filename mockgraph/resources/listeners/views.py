@@ -23,6 +23,7 @@ from mockgraph.resources.listeners.query import (
 from mockgraph.resources.listeners.references import (
     EXTENSIONS,
     HANDLER_EXTENSIONS,
+    ExtensionLookup,
     checked_extension,
     extension_id_from_reference,
 )
@@ -92,11 +93,12 @@ def existing_of_type(call: Call, listener_type: str) -> Record:
     return record
 
 
-def lookup_extension(call: Call) -> Any:
+def lookup_extension(call: Call) -> ExtensionLookup:
+    """Reads an extension of the caller's tenant (the extensions resource keeps them as Graph renders them)."""
     return lambda extension_id: call.store.get(call.tenant, EXTENSIONS, extension_id)
 
 
-def flow_exists(call: Call) -> Any:
+def flow_exists(call: Call) -> model.FlowExists:
     return lambda flow_id: call.store.get(call.tenant, FLOWS, flow_id) is not None
 
 
@@ -106,20 +108,20 @@ def applications_context(call: Call, record: Record) -> str:
     )
 
 
-def rendered(call: Call, record: Record, query: ListQuery | None, *, reading: bool = True) -> dict[str, Any]:
-    expand = query is not None and bool(query.expand)
+def rendered(call: Call, record: Record, query: ListQuery) -> dict[str, Any]:
+    """A listener as a read (list or get) answers it: with the applications' context, expanded and selected."""
     document = model.render(
         record,
         call.version,
-        applications_context=applications_context(call, record) if reading else None,
-        expand_extension=lookup_extension(call) if expand else None,
+        applications_context=applications_context(call, record),
+        expand_extension=lookup_extension(call) if query.expand else None,
     )
-    return selected(document, query.select if query is not None else None)
+    return selected(document, query.select)
 
 
-def stored_listeners(call: Call, query: ListQuery | None) -> list[Record]:
+def stored_listeners(call: Call, query: ListQuery) -> list[Record]:
     records = call.store.list(call.tenant, COLLECTION)
-    if query is not None and query.filter is not None:
+    if query.filter is not None:
         records = [record for record in records if query.filter(record)]
     return records
 
