@@ -1,4 +1,4 @@
-"""Hypothesis strategies for API-connector payloads, real PKCS#12 certificates and access tokens.
+"""Hypothesis strategies for API-connector and event-listener payloads, real PKCS#12 certificates and access tokens.
 
 Valid strategies generate only what Graph documents as accepted; the ``invalid_*`` strategies
 generate one named kind of mistake at a time (:class:`InvalidBodyKind`, :class:`InvalidTokenKind`).
@@ -13,6 +13,12 @@ from mockgraph.testing.strategies.invalid_bodies import (
     invalid_create_bodies,
     invalid_update_bodies,
     invalid_upload_bodies,
+)
+from mockgraph.testing.strategies.listeners import (
+    InvalidListenerKind,
+    extension_reference,
+    invalid_listener_bodies,
+    listener_bodies,
 )
 from mockgraph.testing.strategies.payloads import (
     api_connectors,
@@ -39,6 +45,7 @@ __all__ = [
     "GeneratedToken",
     "InvalidAuthorization",
     "InvalidBodyKind",
+    "InvalidListenerKind",
     "InvalidTokenKind",
     "access_tokens",
     "api_connectors",
@@ -47,10 +54,13 @@ __all__ = [
     "certificate_informations",
     "create_bodies",
     "display_names",
+    "extension_reference",
     "invalid_authorizations",
     "invalid_create_bodies",
+    "invalid_listener_bodies",
     "invalid_update_bodies",
     "invalid_upload_bodies",
+    "listener_bodies",
     "pkcs12_bundles",
     "pkcs12_certificates",
     "target_urls",

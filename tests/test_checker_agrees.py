@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mockgraph import check_requests, create_app, make_pkcs12
+from mockgraph.core.config import DEFAULT_TENANT_ID
 from mockgraph.core.operations import Operation
 from mockgraph.resources import CATALOG
 from mockgraph.testing.strategies.invalid_bodies import (
@@ -27,6 +28,8 @@ from mockgraph.testing.strategies.invalid_bodies import (
     invalid_update_bodies,
     invalid_upload_bodies,
 )
+from mockgraph.testing.strategies.listeners import InvalidListenerKind, invalid_listener_bodies
+from mockgraph.web.state import state_of
 
 BASIC = {
     "@odata.type": "#microsoft.graph.basicAuthentication",
@@ -51,6 +54,155 @@ EXAMPLES: dict[str, Any] = {
     "CREATE_B2C_USER_FLOW": {"id": "Customer", "userFlowType": "signUpOrSignIn", "userFlowTypeVersion": 3},
     "UPDATE_B2C_USER_FLOW": {"isLanguageCustomizationEnabled": True},
 }
+# Custom authentication extensions are another resource's: the emulator below puts one of each subtype into the
+# store, with the ids of the reference's examples where it has them (custom-authentication-extensions.md).
+EXTENSION_IDS = {
+    "onTokenIssuanceStartCustomExtension": "6fc5012e-7665-43d6-9708-4370863f4e6e",
+    "onAttributeCollectionStartCustomExtension": "2d9c3e8d-88a9-444e-8c4c-f0c6c4fe1c02",
+    "onAttributeCollectionSubmitCustomExtension": "aaaaaaaa-0000-1111-2222-bbbbbbbbbbbb",
+    "onOtpSendCustomExtension": "0e7e1e57-0000-4000-8000-00000000a0f1",
+    "onPasswordSubmitCustomExtension": "0e7e1e57-0000-4000-8000-00000000a0f2",
+    "onVerifiedIdClaimValidationCustomExtension": "0e7e1e57-0000-4000-8000-00000000a0f3",
+}
+# Each custom-extension listener type and the extension subtype its handler calls.
+EXTENSION_LISTENERS = {
+    "onTokenIssuanceStartListener": (
+        "onTokenIssuanceStartCustomExtensionHandler",
+        "onTokenIssuanceStartCustomExtension",
+    ),
+    "onAttributeCollectionStartListener": (
+        "onAttributeCollectionStartCustomExtensionHandler",
+        "onAttributeCollectionStartCustomExtension",
+    ),
+    "onAttributeCollectionSubmitListener": (
+        "onAttributeCollectionSubmitCustomExtensionHandler",
+        "onAttributeCollectionSubmitCustomExtension",
+    ),
+    "onEmailOtpSendListener": ("onOtpSendCustomExtensionHandler", "onOtpSendCustomExtension"),
+    "onPasswordSubmitListener": (
+        "onPasswordMigrationCustomExtensionHandler",
+        "onPasswordSubmitCustomExtension",
+    ),
+    "onVerifiedIdClaimValidationListener": (
+        "onVerifiedIdClaimValidationCustomExtensionHandler",
+        "onVerifiedIdClaimValidationCustomExtension",
+    ),
+}
+LINKED_APP = "a13d0fc1-04ab-4ede-b215-63de0174cbb4"
+FLOW = "#microsoft.graph.externalUsersSelfServiceSignUpEventsFlow"
+
+
+def extension_reference(subtype: str) -> dict[str, str]:
+    # The shape of the docs' PUT .../customExtension/$ref bodies.
+    return {
+        "@odata.id": f"https://graph.microsoft.com/beta/identity/customAuthenticationExtensions/{EXTENSION_IDS[subtype]}"
+    }
+
+
+def upper_name(name: str) -> str:
+    return "".join(f"_{c}" if c.isupper() else c.upper() for c in name).lstrip("_")
+
+
+# The listener and user-flow examples (custom-authentication-extensions.md sections 3 and 4), verbatim.
+EXAMPLES.update(
+    {
+        "CREATE_LISTENER": {
+            "@odata.type": "#microsoft.graph.onTokenIssuanceStartListener",
+            "conditions": {"applications": {"includeApplications": [{"appId": LINKED_APP}]}},
+            "handler": {
+                "@odata.type": "#microsoft.graph.onTokenIssuanceStartCustomExtensionHandler",
+                "customExtension": {"id": "6fc5012e-7665-43d6-9708-4370863f4e6e"},
+            },
+        },
+        "UPDATE_LISTENER": {
+            "@odata.type": "#microsoft.graph.onTokenIssuanceStartListener",
+            "conditions": {"applications": {"includeApplications": [{"appId": LINKED_APP}]}},
+        },
+        "ADD_LISTENER_APPLICATION": {
+            "@odata.type": "#microsoft.graph.authenticationConditionApplication",
+            "appId": "63856651-13d9-4784-9abf-20758d509e19",
+        },
+        "CREATE_EVENTS_FLOW": {
+            "@odata.type": FLOW,
+            "displayName": "Woodgrove Drive User Flow",
+            "conditions": {
+                "applications": {"includeApplications": [{"appId": "63856651-13d9-4784-9abf-20758d509e19"}]}
+            },
+            "onAuthenticationMethodLoadStart": {
+                "@odata.type": "#microsoft.graph.onAuthenticationMethodLoadStartExternalUsersSelfServiceSignUp",
+                "identityProviders": [{"id": "EmailPassword-OAUTH"}],
+            },
+            "onInteractiveAuthFlowStart": {
+                "@odata.type": "#microsoft.graph.onInteractiveAuthFlowStartExternalUsersSelfServiceSignUp",
+                "isSignUpAllowed": True,
+            },
+            "onAttributeCollection": {
+                "@odata.type": "#microsoft.graph.onAttributeCollectionExternalUsersSelfServiceSignUp",
+                "attributes": [
+                    {
+                        "id": "email",
+                        "displayName": "Email Address",
+                        "description": "Email address of the user",
+                        "userFlowAttributeType": "builtIn",
+                        "dataType": "string",
+                    },
+                    {
+                        "id": "displayName",
+                        "displayName": "Display Name",
+                        "description": "Display Name of the User.",
+                        "userFlowAttributeType": "builtIn",
+                        "dataType": "string",
+                    },
+                ],
+                "attributeCollectionPage": {
+                    "views": [
+                        {
+                            "inputs": [
+                                {
+                                    "attribute": "email",
+                                    "label": "Email Address",
+                                    "inputType": "Text",
+                                    "hidden": True,
+                                    "editable": False,
+                                    "writeToDirectory": True,
+                                    "required": True,
+                                    "validationRegEx": "^[a-zA-Z0-9.!#$%&amp;&#8217;'*+/=?^_`{|}~-]+@[a-zA-Z0-9-]+(?:.[a-zA-Z0-9-]+)*$",
+                                },
+                                {
+                                    "attribute": "displayName",
+                                    "label": "Display Name",
+                                    "inputType": "text",
+                                    "hidden": False,
+                                    "editable": True,
+                                    "writeToDirectory": True,
+                                    "required": False,
+                                    "validationRegEx": "^[a-zA-Z_][0-9a-zA-Z_ ]*[0-9a-zA-Z_]+$",
+                                },
+                            ]
+                        }
+                    ]
+                },
+            },
+        },
+        "UPDATE_EVENTS_FLOW": {"@odata.type": FLOW, "displayName": "New user flow description"},
+        "ADD_EVENTS_FLOW_APPLICATION": {
+            "@odata.type": "#microsoft.graph.authenticationConditionApplication",
+            "appId": "63856651-13d9-4784-9abf-20758d509e19",
+        },
+        "ATTACH_FLOW_ATTRIBUTE_COLLECTION_SUBMIT_EXTENSION": extension_reference(
+            "onAttributeCollectionSubmitCustomExtension"
+        ),
+        "ATTACH_FLOW_ATTRIBUTE_COLLECTION_START_EXTENSION": extension_reference(
+            "onAttributeCollectionStartCustomExtension"
+        ),
+        **{
+            f"ATTACH_LISTENER_{upper_name(listener.removeprefix('on').removesuffix('Listener'))}_EXTENSION": (
+                extension_reference(subtype)
+            )
+            for listener, (_, subtype) in EXTENSION_LISTENERS.items()
+        },
+    }
+)
 # b2x flows never run the B2C token step: setting it is refused (400 AADB2C, whatever the body) and reading it
 # finds nothing (404), so neither can succeed; both are checked as such below.
 NEVER_CONFIGURED = {"SET_B2X_PRE_TOKEN_ISSUANCE_CONNECTOR", "GET_B2X_PRE_TOKEN_ISSUANCE_CONNECTOR"}
@@ -86,11 +238,15 @@ BAD_REFERENCES = [
 
 
 class Emulator:
-    """An app in permissive auth with one connector and one flow of each kind, and the paths that reach them."""
+    """An app in permissive auth with one connector and one flow of each kind, one listener of each custom-extension
+    type (each with its extension) and one External ID user flow, and the paths that reach them."""
 
     def __init__(self) -> None:
         self.app: Flask = create_app({"auth_mode": "off"})
         self.client = self.app.test_client()
+        self.listener_ids: dict[str, str] = {}
+        self.events_flow_id = ""
+        self._events()
         created = self.client.post("/beta/identity/apiConnectors", json=EXAMPLES["CREATE_CONNECTOR"])
         assert created.status_code == 201
         self.connector_id: str = created.get_json()["id"]
@@ -106,18 +262,62 @@ class Emulator:
                 attached = self.client.put(self.path(operation), json={"@odata.id": self.connector_id})
                 assert attached.status_code == 204, operation.name
 
-    def path(self, operation: Operation) -> str:
+    def _events(self) -> None:
+        store = state_of(self.app).store
+        for subtype, extension_id in EXTENSION_IDS.items():
+            record = {
+                "id": extension_id,
+                "@odata.type": f"#microsoft.graph.{subtype}",
+                "displayName": subtype,
+            }
+            store.insert(DEFAULT_TENANT_ID, "customAuthenticationExtensions", record)
+        for listener, (handler, subtype) in EXTENSION_LISTENERS.items():
+            body: dict[str, Any] = {
+                "@odata.type": f"#microsoft.graph.{listener}",
+                "priority": 500,
+                "conditions": {"applications": {"includeApplications": [{"appId": LINKED_APP}]}},
+                "handler": {
+                    "@odata.type": f"#microsoft.graph.{handler}",
+                    "customExtension": {"id": EXTENSION_IDS[subtype]},
+                },
+            }
+            if listener == "onPasswordSubmitListener":
+                body["handler"]["migrationPropertyId"] = (
+                    "extension_00001111aaaa2222bbbb3333cccc4444_toBeMigrated"
+                )
+            made = self.client.post("/beta/identity/authenticationEventListeners", json=body)
+            assert made.status_code == 201, made.get_data(as_text=True)
+            self.listener_ids[f"microsoft.graph.{listener}"] = made.get_json()["id"]
+        flow = {**EXAMPLES["CREATE_EVENTS_FLOW"], "displayName": "Existing"}
+        flow["conditions"] = {"applications": {"includeApplications": [{"appId": LINKED_APP}]}}
+        made = self.client.post("/v1.0/identity/authenticationEventsFlows", json=flow)
+        assert made.status_code == 201, made.get_data(as_text=True)
+        self.events_flow_id = made.get_json()["id"]
+
+    def path(self, operation: Operation, version: str | None = None) -> str:
+        parts = operation.path.split("/")
+        # A listener path casting to a listener type reaches the listener of that type (the token one otherwise).
+        listener = next(
+            (part for part in parts if part in self.listener_ids),
+            "microsoft.graph.onTokenIssuanceStartListener",
+        )
         ids = {
             "apiConnectors": self.connector_id,
             "b2xUserFlows": "B2X_1_Existing",
             "b2cUserFlows": "B2C_1_Existing",
+            "authenticationEventListeners": self.listener_ids[listener],
+            "authenticationEventsFlows": self.events_flow_id,
+            "includeApplications": LINKED_APP,
         }
-        parts = operation.path.split("/")
-        concrete = [ids[parts[index - 1]] if part == "{id}" else part for index, part in enumerate(parts)]
-        return f"/{operation.versions[-1]}/" + "/".join(concrete)
+        concrete = [
+            ids[parts[index - 1]] if part.startswith("{") else part for index, part in enumerate(parts)
+        ]
+        return f"/{version or operation.versions[-1]}/" + "/".join(concrete)
 
-    def verdicts(self, operation: Operation, body: Any, query: dict[str, list[str]]) -> tuple[int, list[str]]:
-        path = self.path(operation)
+    def verdicts(
+        self, operation: Operation, body: Any, query: dict[str, list[str]], version: str | None = None
+    ) -> tuple[int, list[str]]:
+        path = self.path(operation, version)
         response = self.client.open(path, method=operation.method, json=body, query_string=query)
         entry = {"method": operation.method, "path": path, "query": query, "json": body}
         return response.status_code, [v.problem for v in check_requests([entry])]
@@ -230,7 +430,7 @@ def test_invalid_flow_bodies_are_refused_by_both(name: str, body: dict[str, Any]
 
 @pytest.mark.parametrize("body", BAD_REFERENCES, ids=str)
 @pytest.mark.parametrize(
-    "operation", [op for op in CATALOG if op.name.startswith("SET_")], ids=lambda op: op.name
+    "operation", [op for op in CATALOG if op.name.startswith(("SET_", "ATTACH_"))], ids=lambda op: op.name
 )
 def test_bodies_that_are_not_references_are_refused_by_both(
     operation: Operation, body: dict[str, Any]
@@ -238,3 +438,34 @@ def test_bodies_that_are_not_references_are_refused_by_both(
     status, problems = Emulator().verdicts(operation, body, {})
     assert status == 400
     assert_agree(status, problems, f"{operation.name} {body}")
+
+
+@pytest.mark.parametrize("kind", sorted(InvalidListenerKind), ids=str)
+@settings(max_examples=6, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_each_invalid_listener_body_kind_is_refused_by_both(
+    kind: InvalidListenerKind, data: st.DataObject
+) -> None:
+    body = data.draw(invalid_listener_bodies(kind=kind, version="v1.0", extension_ids=EXTENSION_IDS))
+    operation = CATALOG.find("CREATE_LISTENER")
+    assert operation is not None
+    status, problems = Emulator().verdicts(operation, body, {})
+    assert status == 400
+    assert_agree(status, problems, f"{kind}: {body!r}")
+
+
+@pytest.mark.parametrize(
+    ("name", "version", "status"),
+    [("v1.0", "beta", 400), ("beta", "v1.0", 400), ("beta", "beta", 201), ("v1.0", "v1.0", 201)],
+    ids=["v1.0 body on beta", "beta body on v1.0", "beta body on beta", "v1.0 body on v1.0"],
+)
+def test_bodies_are_judged_by_their_versions_contract(name: str, version: str, status: int) -> None:
+    # Beta requires priority (and v1.0 does not know it): both sides judge a body by the version it is sent to.
+    body = dict(EXAMPLES["CREATE_LISTENER"])
+    if name == "beta":
+        body["priority"] = 500
+    operation = CATALOG.find("CREATE_LISTENER")
+    assert operation is not None
+    got, problems = Emulator().verdicts(operation, body, {}, version)
+    assert got == status
+    assert_agree(got, problems, f"{name} body on {version}")

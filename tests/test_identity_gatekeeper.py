@@ -192,10 +192,12 @@ def test_read_permission_does_not_allow_writes(operation: Operation) -> None:
 @pytest.mark.parametrize("operation", list(CATALOG), ids=lambda op: op.name)
 def test_app_and_user_with_everything_pass(operation: Operation) -> None:
     gk = gatekeeper()
-    # "Everything": every permission and scope the table accepts (user flows need IdentityUserFlow.*).
+    # "Everything": every permission, scope and role the table accepts (user flows need IdentityUserFlow.*;
+    # listeners name other roles than the default user's External ID User Flow Administrator).
     roles, scp = CATALOG.application_permissions(), CATALOG.delegated_scopes()
     gk.authorize(gk.authenticate(bearer(mint_token(roles=roles))), operation)
-    gk.authorize(gk.authenticate(bearer(mint_token(kind="user", scp=scp))), operation)
+    wids = list(CATALOG.directory_roles())
+    gk.authorize(gk.authenticate(bearer(mint_token(kind="user", scp=scp, wids=wids))), operation)
     gk.authorize(
         gk.authenticate(bearer(mint_token(kind="user", scp=scp, wids=[GLOBAL_ADMINISTRATOR]))), operation
     )

@@ -12,7 +12,7 @@ import pytest
 
 from mockgraph.core.contracts import shared_contracts
 from mockgraph.core.errors import GraphError, InvalidRequestBody, MethodNotAllowed, SegmentNotFound
-from mockgraph.core.operations import Catalog, Operation, Permissions, ResourceTable, parse_template
+from mockgraph.core.operations import Body, Catalog, Operation, Permissions, ResourceTable, parse_template
 from mockgraph.core.typed_bodies import typed_body
 from mockgraph.resources import CATALOG
 from mockgraph.web.routing import Router
@@ -99,7 +99,10 @@ def test_cast_segments_and_sub_collections_keyed_by_another_id() -> None:
         {"id": "f1", "appId": "app-7"},
     )
     assert resolve("DELETE", f"{cast}/conditions/applications/includeApplications/app-7")[0] == "DELETE_APP"
-    # A cast is matched in its qualified form only.
+    # A cast is matched in its qualified form, or by the namespace's alias (how Microsoft's SDKs write casts)...
+    aliased = cast.replace("/microsoft.graph.", "/graph.")
+    assert resolve("GET", f"{aliased}/conditions/applications/includeApplications/app-7")[0] == "GET_APP"
+    # ... and never by its bare name.
     with pytest.raises(SegmentNotFound, match="externalUsersSelfServiceSignUpEventsFlow"):
         ROUTER.resolve(
             "GET", "/beta/identity/authenticationEventsFlows/f1/externalUsersSelfServiceSignUpEventsFlow"
@@ -175,6 +178,18 @@ def test_a_body_chosen_by_odata_type() -> None:
     for document, fragment in cases:
         with pytest.raises(InvalidRequestBody, match=fragment):
             rule.check(contracts, document)
+
+
+def test_a_version_may_judge_bodies_by_its_own_rule() -> None:
+    def v1(contracts: Any, document: Any) -> dict[str, Any]:
+        raise InvalidRequestBody("v1.0 refuses everything")
+
+    beta = Body("b", lambda contracts, document: dict(document))
+    rule = Body("a", v1, versions={"beta": beta})
+    assert rule.on("beta") is beta
+    assert rule.on("v1.0") is rule
+    assert Body("c", v1).on("beta").contract == "c"  # without a rule of its own, a version takes the default
+    assert rule.on("beta").check(shared_contracts(), {"x": 1}) == {"x": 1}
 
 
 def test_catalog_names_and_ids_find_one_operation() -> None:

@@ -31,10 +31,18 @@ from mockgraph.identity.directory import (
     entry_to_json,
 )
 from mockgraph.resources.connectors import model as connectors
+from mockgraph.resources.eventsflows import model as flows
+from mockgraph.resources.eventsflows.table import TABLE as FLOWS_TABLE
+from mockgraph.resources.listeners import model as listeners
+from mockgraph.resources.listeners.references import EXTENSIONS
+from mockgraph.resources.listeners.table import TABLE as LISTENERS_TABLE
 from mockgraph.storage.store import Record, Store
 
 SNAPSHOT_VERSION = 1
-SEED_KEYS = frozenset({"version", "secrets", "connectors", "data", *DIRECTORY_KINDS})
+# Create bodies a seed may give per collection (besides connectors), in the order they are built: flows first,
+# so a listener may name a flow of the same seed's data.
+EVENT_SEEDS = (flows.COLLECTION, listeners.COLLECTION)
+SEED_KEYS = frozenset({"version", "secrets", "connectors", "data", *EVENT_SEEDS, *DIRECTORY_KINDS})
 # A snapshot wraps each record in four levels (document, data, tenant, collection list), so a record as
 # deep as the deepest body Graph takes still seeds back.
 MAX_SEED_DEPTH = DEFAULT_MAX_DEPTH + 4
@@ -77,16 +85,21 @@ class SeedCounts:
         return asdict(self)
 
 
+def _bodies(document: dict[str, Any], key: str, default_tenant: str) -> dict[str, list[Any]]:
+    bodies = document.get(key, [])
+    by_tenant = bodies if isinstance(bodies, dict) else {default_tenant: bodies}
+    for listed in by_tenant.values():
+        if not isinstance(listed, list):
+            raise InvalidSeed(f"{key} must be a list of create bodies, or {{tenant: [bodies]}}")
+    return {str(tenant).lower(): listed for tenant, listed in by_tenant.items()}
+
+
 def _records(
-    document: dict[str, Any], contracts: Contracts, default_tenant: str
+    document: dict[str, Any], contracts: Contracts, default_tenant: str, store: Store
 ) -> list[tuple[str, str, Record]]:
     """Every Graph object the seed adds, validated: (tenant, collection, record)."""
     rows: list[tuple[str, str, Record]] = []
-    bodies = document.get("connectors", [])
-    by_tenant = bodies if isinstance(bodies, dict) else {default_tenant: bodies}
-    for tenant, listed in by_tenant.items():
-        if not isinstance(listed, list):
-            raise InvalidSeed("connectors must be a list of create bodies, or {tenant: [bodies]}")
+    for tenant, listed in _bodies(document, "connectors", default_tenant).items():
         for body in listed:
             valid = connectors.validate(contracts, "identityApiConnectorCreate", body)
             rows.append((str(tenant).lower(), connectors.COLLECTION, connectors.new_record(valid)))
@@ -102,7 +115,41 @@ def _records(
             ):
                 raise InvalidSeed(f"data.{tenant}.{collection} must be a list of records with an 'id'")
             rows.extend((str(tenant).lower(), str(collection), record) for record in records)
+    for key in EVENT_SEEDS:
+        for tenant, listed in _bodies(document, key, default_tenant).items():
+            for index, body in enumerate(listed):
+                try:
+                    rows.append((tenant, key, _event_record(key, body, contracts, tenant, store, rows)))
+                except GraphError as error:
+                    raise InvalidSeed(f"{key}[{index}] of tenant {tenant}: {error.message}") from None
     return rows
+
+
+def _event_record(
+    key: str, body: Any, contracts: Contracts, tenant: str, store: Store, rows: list[tuple[str, str, Record]]
+) -> Record:
+    """A flow or listener built from a create body as ``POST /beta`` builds it, against the store and the seed."""
+
+    def seeded(collection: str) -> list[Record]:
+        held = {r["id"].lower(): r for r in store.list(tenant, collection)}
+        held.update({r["id"].lower(): r for t, c, r in rows if t == tenant and c == collection})
+        return list(held.values())
+
+    def find(collection: str, object_id: str) -> Record | None:
+        return next((r for r in seeded(collection) if r["id"].lower() == object_id.lower()), None)
+
+    if key == flows.COLLECTION:
+        rule = FLOWS_TABLE["CREATE_EVENTS_FLOW"].body
+        assert rule is not None
+        valid = rule.on("beta").check(contracts, body)
+        return flows.new_record(valid, lambda i: find(EXTENSIONS, i), seeded(flows.COLLECTION))
+    rule = LISTENERS_TABLE["CREATE_LISTENER"].body
+    assert rule is not None
+    with_priority = {"priority": listeners.DEFAULT_PRIORITY, **body} if isinstance(body, dict) else body
+    valid = rule.on("beta").check(contracts, with_priority)
+    return listeners.new_record(
+        valid, lambda i: find(EXTENSIONS, i), lambda i: find(flows.COLLECTION, i) is not None
+    )
 
 
 def apply_seed(
@@ -138,14 +185,15 @@ def apply_seed(
     with _refused_as_invalid_seed():
         for target in targets:
             target.check(entries)
-    rows = _records(document, contracts, directory.default_tenant_id.lower())
-    _check_connector_limit(rows, store, config.connector_limit)
+    rows = _records(document, contracts, directory.default_tenant_id.lower(), store)
+    limits = {connectors.COLLECTION: config.connector_limit, listeners.COLLECTION: config.listener_limit}
+    for collection, most in limits.items():
+        _check_limit(rows, store, collection, most)
     with _refused_as_invalid_seed():
         for target in targets:
             target.register(entries)
-    limit = config.connector_limit
     for tenant, collection, record in rows:
-        store.insert(tenant, collection, record, limit=limit if collection == connectors.COLLECTION else None)
+        store.insert(tenant, collection, record, limit=limits.get(collection))
     return SeedCounts(len(entries.tenants), len(entries.apps), len(entries.users), len(rows))
 
 
@@ -170,17 +218,18 @@ def _refused_as_invalid_seed() -> Iterator[None]:
         raise InvalidSeed(str(error)) from None
 
 
-def _check_connector_limit(rows: list[tuple[str, str, Record]], store: Store, limit: int) -> None:
+def _check_limit(rows: list[tuple[str, str, Record]], store: Store, collection: str, limit: int) -> None:
     # Checked before the first write, so a seed over the limit adds nothing rather than a part.
+    noun = "connectors" if collection == connectors.COLLECTION else collection
     added: dict[str, int] = {}
-    for tenant, collection, _ in rows:
-        if collection == connectors.COLLECTION:
+    for tenant, seeded, _ in rows:
+        if seeded == collection:
             added[tenant] = added.get(tenant, 0) + 1
     for tenant, count in sorted(added.items()):
-        held = store.count(tenant, connectors.COLLECTION)
+        held = store.count(tenant, collection)
         if held + count > limit:
             raise InvalidSeed(
-                f"the seed adds {count} connectors to tenant {tenant}, which holds {held}; the limit is {limit}"
+                f"the seed adds {count} {noun} to tenant {tenant}, which holds {held}; the limit is {limit}"
             )
 
 

@@ -24,16 +24,23 @@ DEFAULT_USER_OBJECT_ID = "a7c0ffee-0000-4000-8000-0000000000b1"
 
 EXTERNAL_ID_USER_FLOW_ADMINISTRATOR = "6e591065-9bad-43ed-90f3-e9424366d2f0"
 GLOBAL_ADMINISTRATOR = "62e90394-69f5-4237-9190-012177145e10"
+AUTHENTICATION_EXTENSIBILITY_ADMINISTRATOR = "25a516ed-2fa0-40ea-a2d0-12923a21473a"
+APPLICATION_ADMINISTRATOR = "9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3"
+GLOBAL_READER = "f2ef992c-3afb-46b9-b7cf-a126ee74c451"
 
 READ_ALL = "APIConnectors.Read.All"
 READ_WRITE_ALL = "APIConnectors.ReadWrite.All"
 USER_FLOW_READ_ALL = "IdentityUserFlow.Read.All"
 USER_FLOW_READ_WRITE_ALL = "IdentityUserFlow.ReadWrite.All"
+EVENT_LISTENER_READ_ALL = "EventListener.Read.All"
+EVENT_LISTENER_READ_WRITE_ALL = "EventListener.ReadWrite.All"
 # What the default app is granted and what a minted token carries unless told otherwise: enough to
 # manage connectors and the user flows that attach them.
-DEFAULT_GRANTS = (READ_WRITE_ALL, USER_FLOW_READ_WRITE_ALL)
+DEFAULT_GRANTS = (READ_WRITE_ALL, USER_FLOW_READ_WRITE_ALL, EVENT_LISTENER_READ_WRITE_ALL)
 
 DEFAULT_CONNECTOR_LIMIT = 20
+# "You can have a maximum of 250 event listeners." (the External ID limits page says 249; the Graph pages win).
+DEFAULT_LISTENER_LIMIT = 250
 # Graph rejects request bodies over 4 MB on most workloads; only the total size is limited.
 DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024
 
@@ -106,6 +113,7 @@ class MockGraphConfig:
 
     auth_mode: AuthMode = AuthMode.ENFORCE
     connector_limit: int = DEFAULT_CONNECTOR_LIMIT
+    listener_limit: int = DEFAULT_LISTENER_LIMIT
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     tenants: tuple[Tenant, ...] = field(default_factory=default_tenants)
     apps: tuple[AppRegistration, ...] = field(default_factory=default_apps)

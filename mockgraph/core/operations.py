@@ -7,7 +7,8 @@ derived from these rows (see ``Catalog``); nothing else lists operations.
 Path templates are written after the version (``identity/apiConnectors/{id}``) and may hold:
 
 - literal segments, matched case-insensitively (``apiConnectorConfiguration``, ``$count``, ``$ref``);
-- cast segments, literals in their qualified form (``microsoft.graph.externalUsersSelfServiceSignUpEventsFlow``);
+- cast segments, literals in their qualified form (``microsoft.graph.externalUsersSelfServiceSignUpEventsFlow``),
+  which the router also matches by the CSDL's alias (``graph.externalUsersSelfServiceSignUpEventsFlow``);
 - key parameters in braces (``{id}``, ``{appId}``), each matching one non-empty segment;
 - a bound action or function as the last segment when ``action=True``, matched in its short and its
   ``microsoft.graph.``-qualified form (the template writes the qualified one, as Graph's OpenAPI does).
@@ -62,7 +63,8 @@ class Body:
 
     ``check(contracts, document)`` raises the GraphError Graph would answer; the request checker runs the
     same function, so the emulator and ``check_requests`` cannot disagree. ``by_type`` names the contract
-    per ``@odata.type`` for bodies whose shape the type chooses.
+    per ``@odata.type`` for bodies whose shape the type chooses; ``versions`` holds the rule of a version
+    whose contract differs (both the dispatcher and the checker ask ``on(version)``).
     """
 
     contract: str
@@ -70,6 +72,13 @@ class Body:
     # The entity type errors name (``microsoft.graph.identityApiConnector``).
     entity_type: str = ""
     by_type: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    # The rule on a version whose body differs (beta's extra properties: ``{"beta": Body(...Beta)}``); this
+    # rule itself holds on every other version and is the one the OpenAPI document shows.
+    versions: Mapping[str, Body] = field(default_factory=lambda: MappingProxyType({}))
+
+    def on(self, version: str) -> Body:
+        """The rule a request on ``version`` is judged by."""
+        return self.versions.get(version, self)
 
 
 @dataclass(frozen=True)

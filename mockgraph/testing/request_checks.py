@@ -73,13 +73,13 @@ def _problems(entry: Mapping[str, Any], router: Router) -> Iterable[str]:
     body = entry.get("json", entry.get("body"))
     if method in NO_BODY and body is not None:
         yield f"a {method} request carries a body"
-    yield from _body_problems(route.operation, body)
+    yield from _body_problems(route.operation, route.version, body)
 
 
-def _body_problems(operation: Operation, body: Any) -> Iterable[str]:
-    rule = operation.body
-    if rule is None:
+def _body_problems(operation: Operation, version: str, body: Any) -> Iterable[str]:
+    if operation.body is None:
         return
+    rule = operation.body.on(version)  # a version may judge bodies by its own contract (beta's extras)
     if not isinstance(body, dict):
         yield f"no JSON object body (the {rule.contract} contract needs one)"
         return

@@ -229,7 +229,9 @@ class Probe:
 
     def cleanup(self) -> None:
         for object_id in list(self.created):
-            reply = self.call("DELETE", f"/{object_id}", status=204, step=f"cleanup DELETE {object_id}")
+            # A connector id, or the whole URL of anything else a scenario created (a listener, a flow).
+            suffix = object_id if object_id.startswith("http") else f"/{object_id}"
+            reply = self.call("DELETE", suffix, status=204, step=f"cleanup DELETE {object_id}")
             if reply is not None and reply.status in (204, 404):
                 self.created.remove(object_id)
         # Divergences found while cleaning are still divergences, but name them as cleanup.

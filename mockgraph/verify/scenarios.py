@@ -11,6 +11,7 @@ import uuid
 from typing import Any, NamedTuple
 
 from mockgraph.core.certificates import GeneratedPkcs12, make_pkcs12
+from mockgraph.verify import events_scenarios as events
 from mockgraph.verify.probe import Probe, Scenario, ScenarioSkipped
 
 BASIC = "#microsoft.graph.basicAuthentication"
@@ -432,5 +433,49 @@ SCENARIOS: list[NamedScenario] = [
     NamedScenario("refusal: 400 for an unknown segment", refuse_unknown_segment, ()),
     NamedScenario(
         "refusal: 403 for a token without write permission", refuse_low_privilege, ("CREATE_CONNECTOR",)
+    ),
+    NamedScenario("listeners: list and count", events.listeners_read, ("LIST_LISTENERS", "COUNT_LISTENERS")),
+    NamedScenario(
+        "listeners refusal: 404 for an unknown id (the listener, its applications, its handler's extension)",
+        events.listeners_unknown_id,
+        (
+            "GET_LISTENER",
+            "LIST_LISTENER_APPLICATIONS",
+            "GET_LISTENER_APPLICATION",
+            *(
+                f"GET_LISTENER_{short}_EXTENSION"
+                for short in (
+                    "TOKEN_ISSUANCE_START",
+                    "ATTRIBUTE_COLLECTION_START",
+                    "ATTRIBUTE_COLLECTION_SUBMIT",
+                    "EMAIL_OTP_SEND",
+                    "PASSWORD_SUBMIT",
+                    "VERIFIED_ID_CLAIM_VALIDATION",
+                )
+            ),
+        ),
+    ),
+    NamedScenario(
+        "listeners refusal: 400 for bad bodies and for a missing extension",
+        events.listeners_refuse_bad_bodies,
+        ("CREATE_LISTENER",),
+    ),
+    NamedScenario(
+        "user flows: list, list by type and count",
+        events.flows_read,
+        ("LIST_EVENTS_FLOWS", "LIST_SELF_SERVICE_SIGN_UP_FLOWS", "COUNT_EVENTS_FLOWS"),
+    ),
+    NamedScenario(
+        "user flows refusal: 404 for an unknown id (the flow, by type, its applications)",
+        events.flows_unknown_id,
+        (
+            "GET_EVENTS_FLOW",
+            "GET_SELF_SERVICE_SIGN_UP_FLOW",
+            "LIST_EVENTS_FLOW_APPLICATIONS",
+            "GET_EVENTS_FLOW_APPLICATION",
+        ),
+    ),
+    NamedScenario(
+        "user flows refusal: 400 for bad bodies", events.flows_refuse_bad_bodies, ("CREATE_EVENTS_FLOW",)
     ),
 ]

@@ -103,4 +103,4 @@ class Call:
         rule = self.route.operation.body
         if rule is None:
             raise GraphError(reason=f"{self.route.operation.name} takes no body")
-        return rule.check(self.contracts, self.read_body())
+        return rule.on(self.version).check(self.contracts, self.read_body())

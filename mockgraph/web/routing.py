@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from mockgraph.core.errors import BadRequest, MethodNotAllowed, SegmentNotFound
-from mockgraph.core.operations import VERSIONS, Catalog, Operation, Route, Segment
+from mockgraph.core.operations import QUALIFIER, VERSIONS, Catalog, Operation, Route, Segment
 
 VERSION_NAMES = {version.lower(): version for version in VERSIONS}
+ALIAS = "graph."
 
 
 def split_version(path: str) -> tuple[str, list[str]]:
@@ -49,10 +50,15 @@ class _Node:
         if segment.action:
             node = self.actions.setdefault(segment.text.lower(), _Node())
             # the short name too, so both forms reach one node
-            short = segment.text.lower().removeprefix("microsoft.graph.")
+            short = segment.text.lower().removeprefix(QUALIFIER)
             self.actions[short] = node
             return node
-        return self.literals.setdefault(segment.text.lower(), _Node())
+        node = self.literals.setdefault(segment.text.lower(), _Node())
+        if segment.text.lower().startswith(QUALIFIER):
+            # A cast may also name its type by the CSDL's alias for microsoft.graph (Alias="graph"): Microsoft's
+            # generated SDKs write every cast that way (.../graph.externalUsersSelfServiceSignUpEventsFlow).
+            self.literals.setdefault(ALIAS + segment.text.lower().removeprefix(QUALIFIER), node)
+        return node
 
     def step(self, segment: str) -> tuple[_Node, str | None] | None:
         """The node ``segment`` leads to, and the parameter it binds (if any)."""

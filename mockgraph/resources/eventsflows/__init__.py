@@ -1,0 +1,1 @@
+"""External ID user flows (``/identity/authenticationEventsFlows``)."""

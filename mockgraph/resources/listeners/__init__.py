@@ -1,0 +1,1 @@
+"""Authentication event listeners (``/identity/authenticationEventListeners``)."""
