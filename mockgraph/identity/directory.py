@@ -1,4 +1,5 @@
-"""The directory: tenants, app registrations and users from the config, plus runtime registration."""
+"""The directory: tenants, app registrations, service principals and users from the config, plus runtime
+registration."""
 
 from __future__ import annotations
 
@@ -6,7 +7,14 @@ import hmac
 import threading
 import uuid
 
-from mockgraph.core.config import AppRegistration, MockGraphConfig, Tenant, UserAccount
+from mockgraph.core.config import (
+    AUTHENTICATION_EVENTS_APP_ID,
+    AppRegistration,
+    MockGraphConfig,
+    ServicePrincipal,
+    Tenant,
+    UserAccount,
+)
 
 # Namespace for object ids derived from client ids when the config leaves ``object_id`` empty.
 _OBJECT_ID_NAMESPACE = uuid.UUID("6d6f636b-6772-4170-8800-000000000001")
@@ -21,6 +29,30 @@ def service_principal_id(app: AppRegistration) -> str:
     return app.object_id or str(uuid.uuid5(_OBJECT_ID_NAMESPACE, f"{app.tenant_id}/{app.client_id}"))
 
 
+def authentication_events_principal(tenant_id: str) -> ServicePrincipal:
+    """Microsoft's authentication-events service principal, present in every tenant as first-party apps are."""
+    return ServicePrincipal(
+        app_id=AUTHENTICATION_EVENTS_APP_ID,
+        tenant_id=tenant_id,
+        display_name="Azure AD Authentication Extensions",
+        object_id=str(
+            uuid.uuid5(_OBJECT_ID_NAMESPACE, f"{tenant_id.lower()}/{AUTHENTICATION_EVENTS_APP_ID}")
+        ),
+    )
+
+
+def principal_of(app: AppRegistration) -> ServicePrincipal:
+    """The service principal a registered app has in its tenant, granted what the app is granted."""
+    return ServicePrincipal(
+        app_id=app.client_id,
+        tenant_id=app.tenant_id,
+        display_name=app.display_name,
+        object_id=service_principal_id(app),
+        application_permissions=app.application_permissions,
+        service_principal_names=app.identifier_uris,
+    )
+
+
 class Directory:
     """Who exists: lookups are case-insensitive where Entra's are (domains, client ids, usernames).
 
@@ -32,10 +64,13 @@ class Directory:
         self._tenants: dict[str, Tenant] = {}
         self._apps: dict[tuple[str, str], AppRegistration] = {}
         self._users: dict[str, UserAccount] = {}
+        self._principals: dict[tuple[str, str], ServicePrincipal] = {}
         for tenant in config.tenants:
             self.add_tenant(tenant)
         for app in config.apps:
             self.add_app(app)
+        for principal in config.service_principals:
+            self.add_service_principal(principal)
         for user in config.users:
             self.add_user(user)
         self.default_tenant_id = config.tenants[0].tenant_id if config.tenants else ""
@@ -52,6 +87,15 @@ class Directory:
             if app.tenant_id.lower() not in self._tenants:
                 raise ValueError(f"app {app.client_id} names unknown tenant {app.tenant_id}")
             self._apps[(app.tenant_id.lower(), app.client_id.lower())] = app
+
+    def add_service_principal(self, principal: ServicePrincipal) -> None:
+        """Register (or replace) a service principal in its tenant. The tenant must already exist."""
+        with self._lock:
+            if principal.tenant_id.lower() not in self._tenants:
+                raise ValueError(
+                    f"service principal {principal.app_id} names unknown tenant {principal.tenant_id}"
+                )
+            self._principals[(principal.tenant_id.lower(), principal.app_id.lower())] = principal
 
     def add_user(self, user: UserAccount) -> None:
         """Register (or replace) a user. The tenant must already exist; usernames are unique."""
@@ -88,6 +132,45 @@ class Directory:
     def apps_with_client_id(self, client_id: str) -> tuple[AppRegistration, ...]:
         with self._lock:
             return tuple(a for (_, cid), a in self._apps.items() if cid == client_id.lower())
+
+    def service_principal(self, tenant_id: str, app_id: str) -> ServicePrincipal | None:
+        """The service principal of ``app_id`` in the tenant: a configured one, else the one of the app's
+        registration there (unless it has none), else the first-party authentication-events one."""
+        key = (tenant_id.lower(), app_id.lower())
+        with self._lock:
+            if key[0] not in self._tenants:
+                return None
+            explicit = self._principals.get(key)
+            app = self._apps.get(key)
+        if explicit is not None:
+            return explicit
+        if app is not None:
+            return principal_of(app) if app.has_service_principal else None
+        if key[1] == AUTHENTICATION_EVENTS_APP_ID:
+            return authentication_events_principal(tenant_id)
+        return None
+
+    def service_principals(self, tenant_id: str) -> tuple[ServicePrincipal, ...]:
+        """Every service principal in the tenant (the first-party one included), in registration order."""
+        with self._lock:
+            app_ids = [cid for (tid, cid) in self._apps if tid == tenant_id.lower()]
+            app_ids += [aid for (tid, aid) in self._principals if tid == tenant_id.lower()]
+        found = [self.service_principal(tenant_id, app_id) for app_id in dict.fromkeys(app_ids)]
+        if AUTHENTICATION_EVENTS_APP_ID not in app_ids:
+            found.append(self.service_principal(tenant_id, AUTHENTICATION_EVENTS_APP_ID))
+        return tuple(principal for principal in found if principal is not None)
+
+    def resource_names(self, tenant_id: str, app_id: str) -> tuple[str, ...]:
+        """The identifier URIs ``app_id`` answers to in the tenant: its registration's ``identifierUris`` and
+        its service principal's names (empty when neither exists)."""
+        with self._lock:
+            app = self._apps.get((tenant_id.lower(), app_id.lower()))
+        principal = self.service_principal(tenant_id, app_id)
+        names = (
+            *(app.identifier_uris if app else ()),
+            *(principal.service_principal_names if principal else ()),
+        )
+        return tuple(dict.fromkeys(names))
 
     def user(self, username: str) -> UserAccount | None:
         with self._lock:
