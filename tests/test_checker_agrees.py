@@ -50,6 +50,52 @@ EXAMPLES: dict[str, Any] = {
     "CREATE_B2X_USER_FLOW": {"id": "Partner", "userFlowType": "signUpOrSignIn", "userFlowTypeVersion": 1},
     "CREATE_B2C_USER_FLOW": {"id": "Customer", "userFlowType": "signUpOrSignIn", "userFlowTypeVersion": 3},
     "UPDATE_B2C_USER_FLOW": {"isLanguageCustomizationEnabled": True},
+    # custom-authentication-extensions.md section 2.2 example 1, 2.4, and 2.6 example 1.
+    "CREATE_EXTENSION": {
+        "@odata.type": "#microsoft.graph.onTokenIssuanceStartCustomExtension",
+        "displayName": "onTokenIssuanceStartCustomExtension",
+        "description": "Fetch additional claims from custom user store",
+        "endpointConfiguration": {
+            "@odata.type": "#microsoft.graph.httpRequestEndpoint",
+            "targetUrl": "https://authenticationeventsAPI.contoso.com",
+        },
+        "authenticationConfiguration": {
+            "@odata.type": "#microsoft.graph.azureAdTokenAuthentication",
+            "resourceId": "api://authenticationeventsAPI.contoso.com/a13d0fc1-04ab-4ede-b215-63de0174cbb4",
+        },
+        "clientConfiguration": {"timeoutInMilliseconds": 2000, "maximumRetries": 1},
+        "claimsForTokenConfiguration": [
+            {"claimIdInApiResponse": "DateOfBirth"},
+            {"claimIdInApiResponse": "CustomRoles"},
+        ],
+    },
+    "UPDATE_EXTENSION": {
+        "@odata.type": "#microsoft.graph.onTokenIssuanceStartCustomExtension",
+        "displayName": "onTokenIssuanceStartCustomExtension",
+        "description": "Fetch additional claims from custom user store",
+        "endpointConfiguration": {
+            "@odata.type": "#microsoft.graph.httpRequestEndpoint",
+            "targetUrl": "https://authenticationeventsAPI.contoso.com",
+        },
+        "authenticationConfiguration": {
+            "@odata.type": "#microsoft.graph.azureAdTokenAuthentication",
+            "resourceId": "api://authenticationeventsAPI.contoso.com/a13d0fc1-04ab-4ede-b215-63de0174cbb4",
+        },
+        "claimsForTokenConfiguration": [
+            {"claimIdInApiResponse": "DateOfBirth"},
+            {"claimIdInApiResponse": "CustomRoles"},
+        ],
+    },
+    "VALIDATE_EXTENSION_CONFIGURATION": {
+        "endpointConfiguration": {
+            "@odata.type": "#microsoft.graph.httpRequestEndpoint",
+            "targetUrl": "https://australia.contoso.com/users",
+        },
+        "authenticationConfiguration": {
+            "@odata.type": "#microsoft.graph.azureAdTokenAuthentication",
+            "resourceId": "api://extensibilityapi.azurwebsites.net/f9c5dc6b-d72b-4226-8ccd-801f7a290428",
+        },
+    },
 }
 # b2x flows never run the B2C token step: setting it is refused (400 AADB2C, whatever the body) and reading it
 # finds nothing (404), so neither can succeed; both are checked as such below.
@@ -86,7 +132,8 @@ BAD_REFERENCES = [
 
 
 class Emulator:
-    """An app in permissive auth with one connector and one flow of each kind, and the paths that reach them."""
+    """An app with auth off, one connector, one flow of each kind and one custom authentication extension, and the
+    paths that reach them."""
 
     def __init__(self) -> None:
         self.app: Flask = create_app({"auth_mode": "off"})
@@ -94,6 +141,11 @@ class Emulator:
         created = self.client.post("/beta/identity/apiConnectors", json=EXAMPLES["CREATE_CONNECTOR"])
         assert created.status_code == 201
         self.connector_id: str = created.get_json()["id"]
+        extension = self.client.post(
+            "/beta/identity/customAuthenticationExtensions", json=EXAMPLES["CREATE_EXTENSION"]
+        )
+        assert extension.status_code == 201
+        self.extension_id: str = extension.get_json()["id"]
         for kind, body in (
             ("b2x", EXAMPLES["CREATE_B2X_USER_FLOW"]),
             ("b2c", EXAMPLES["CREATE_B2C_USER_FLOW"]),
@@ -111,6 +163,7 @@ class Emulator:
             "apiConnectors": self.connector_id,
             "b2xUserFlows": "B2X_1_Existing",
             "b2cUserFlows": "B2C_1_Existing",
+            "customAuthenticationExtensions": self.extension_id,
         }
         parts = operation.path.split("/")
         concrete = [ids[parts[index - 1]] if part == "{id}" else part for index, part in enumerate(parts)]

@@ -192,10 +192,11 @@ def test_read_permission_does_not_allow_writes(operation: Operation) -> None:
 @pytest.mark.parametrize("operation", list(CATALOG), ids=lambda op: op.name)
 def test_app_and_user_with_everything_pass(operation: Operation) -> None:
     gk = gatekeeper()
-    # "Everything": every permission and scope the table accepts (user flows need IdentityUserFlow.*).
-    roles, scp = CATALOG.application_permissions(), CATALOG.delegated_scopes()
+    # "Everything": every permission, scope and role the table accepts (user flows need IdentityUserFlow.*;
+    # custom authentication extensions other roles than the default user's).
+    roles, scp, wids = CATALOG.application_permissions(), CATALOG.delegated_scopes(), CATALOG.directory_roles()
     gk.authorize(gk.authenticate(bearer(mint_token(roles=roles))), operation)
-    gk.authorize(gk.authenticate(bearer(mint_token(kind="user", scp=scp))), operation)
+    gk.authorize(gk.authenticate(bearer(mint_token(kind="user", scp=scp, wids=wids))), operation)
     gk.authorize(
         gk.authenticate(bearer(mint_token(kind="user", scp=scp, wids=[GLOBAL_ADMINISTRATOR]))), operation
     )

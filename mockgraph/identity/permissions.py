@@ -9,7 +9,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from mockgraph.core.config import EXTERNAL_ID_USER_FLOW_ADMINISTRATOR, GLOBAL_ADMINISTRATOR
+from mockgraph.core.config import (
+    APPLICATION_ADMINISTRATOR,
+    AUTHENTICATION_EXTENSIBILITY_ADMINISTRATOR,
+    EXTERNAL_ID_USER_FLOW_ADMINISTRATOR,
+    GLOBAL_ADMINISTRATOR,
+    GLOBAL_READER,
+)
 from mockgraph.core.operations import Catalog
 
 PERSONAL_ACCOUNT_TENANT_ID = "9188040d-6c67-4c5b-b112-36a304b66dad"
@@ -19,6 +25,9 @@ ROLE_NAMES: Mapping[str, str] = MappingProxyType(
     {
         EXTERNAL_ID_USER_FLOW_ADMINISTRATOR: "External ID User Flow Administrator",
         GLOBAL_ADMINISTRATOR: "Global Administrator",
+        AUTHENTICATION_EXTENSIBILITY_ADMINISTRATOR: "Authentication Extensibility Administrator",
+        APPLICATION_ADMINISTRATOR: "Application Administrator",
+        GLOBAL_READER: "Global Reader",
     }
 )
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from mockgraph.core.operations import Catalog
 from mockgraph.resources.connectors.table import TABLE as CONNECTORS
+from mockgraph.resources.extensions.table import TABLE as EXTENSIONS
 from mockgraph.resources.userflows.table import TABLES as USER_FLOWS
 
-CATALOG = Catalog((CONNECTORS, *USER_FLOWS))
+CATALOG = Catalog((CONNECTORS, *USER_FLOWS, EXTENSIONS))
 
 __all__ = ["CATALOG"]
