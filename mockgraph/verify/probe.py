@@ -39,7 +39,11 @@ class Target:
 
     @property
     def collection(self) -> str:
-        return f"{self.base_url.rstrip('/')}/{self.version}/identity/apiConnectors"
+        return self.collection_of("apiConnectors")
+
+    def collection_of(self, segment: str) -> str:
+        """The URL of ``/identity/{segment}`` on this target and version."""
+        return f"{self.base_url.rstrip('/')}/{self.version}/identity/{segment}"
 
 
 @dataclass(frozen=True)
@@ -229,8 +233,10 @@ class Probe:
         return text
 
     def cleanup(self) -> None:
+        # An entry is a connector id, or the absolute URL of an object of another collection.
         for object_id in list(self.created):
-            reply = self.call("DELETE", f"/{object_id}", status=204, step=f"cleanup DELETE {object_id}")
+            suffix = object_id if object_id.startswith("http") else f"/{object_id}"
+            reply = self.call("DELETE", suffix, status=204, step=f"cleanup DELETE {object_id}")
             if reply is not None and reply.status in (204, 404):
                 self.created.remove(object_id)
         # Divergences found while cleaning are still divergences, but name them as cleanup.
