@@ -3,7 +3,8 @@
 A snapshot is ``{"version": 1, "secrets": bool, "tenants": [...], "apps": [...], "users": [...],
 "data": {tenant: {collection: [stored records]}}}`` and can be seeded back as it is. Secrets (passwords,
 PKCS#12 blobs, client secrets) are exported only when asked for; otherwise they read ``<redacted>``.
-A seed may also hold ``"connectors"``: create bodies as Graph takes them (a list for the default tenant, or
+A seed may also hold ``"servicePrincipals"`` (directory entries like apps), and ``"connectors"`` and
+``"customAuthenticationExtensions"``: create bodies as Graph takes them (a list for the default tenant, or
 ``{tenant: [bodies]}``), validated like ``POST``. Directory entries a seed adds are kept in the store under
 a reserved key, so they survive a restart with ``--state`` like everything else.
 """
@@ -11,24 +12,32 @@ a reserved key, so they survive a restart with ``--state`` like everything else.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from mockgraph.core.config import AppRegistration, MockGraphConfig, Tenant, UserAccount
+from mockgraph.core.config import AppRegistration, MockGraphConfig, ServicePrincipal, Tenant, UserAccount
 from mockgraph.core.contracts import Contracts
 from mockgraph.core.errors import BadRequest, GraphError
 from mockgraph.identity import Directory
 from mockgraph.resources.connectors import model as connectors
+from mockgraph.resources.extensions import model as extensions
 from mockgraph.storage.store import Record, Store
 from mockgraph.web.journal import redact
 
 SNAPSHOT_VERSION = 1
 # Store key for directory entries added at run time; no Graph collection lives under it.
 DIRECTORY_TENANT = "_mockgraph-directory"
-DIRECTORY_KINDS: dict[str, type[Any]] = {"tenants": Tenant, "apps": AppRegistration, "users": UserAccount}
-SEED_KEYS = frozenset({"version", "secrets", "connectors", "data", *DIRECTORY_KINDS})
+DIRECTORY_KINDS: dict[str, type[Any]] = {
+    "tenants": Tenant,
+    "apps": AppRegistration,
+    "users": UserAccount,
+    "servicePrincipals": ServicePrincipal,
+}
+# Seed keys holding create bodies, by the store collection they fill.
+BODY_KEYS = {"connectors": connectors.COLLECTION, "customAuthenticationExtensions": extensions.COLLECTION}
+SEED_KEYS = frozenset({"version", "secrets", "data", *BODY_KEYS, *DIRECTORY_KINDS})
 
 
 class InvalidSeed(BadRequest):
@@ -57,7 +66,7 @@ def _from_json(kind: str, document: Any, index: int) -> Any:
     values = {names[k]: tuple(v) if isinstance(v, list) else v for k, v in document.items()}
     try:
         return entry_type(**values)
-    except TypeError as error:
+    except (TypeError, ValueError) as error:
         raise InvalidSeed(f"{kind}[{index}]: {error}") from None
 
 
@@ -66,15 +75,18 @@ def _entry_key(kind: str, entry: Any) -> str:
         return str(entry.tenant_id).lower()
     if kind == "apps":
         return f"{entry.tenant_id}/{entry.client_id}".lower()
+    if kind == "servicePrincipals":
+        return f"{entry.tenant_id}/{entry.app_id}".lower()
     return str(entry.username).lower()
 
 
 def directory_entries(config: MockGraphConfig, store: Store) -> dict[str, list[Any]]:
-    """The configured tenants, apps and users, then those added at run time (a later one replaces by key)."""
+    """The configured directory entries, then those added at run time (a later one replaces by key)."""
     configured: dict[str, Iterable[Any]] = {
         "tenants": config.tenants,
         "apps": config.apps,
         "users": config.users,
+        "servicePrincipals": config.service_principals,
     }
     result: dict[str, list[Any]] = {}
     for kind in DIRECTORY_KINDS:
@@ -95,6 +107,8 @@ def restore_directory(config: MockGraphConfig, store: Store, directory: Director
         directory.add_app(app)
     for user in entries["users"]:
         directory.add_user(user)
+    for principal in entries["servicePrincipals"]:
+        directory.add_service_principal(principal)
 
 
 def export_state(config: MockGraphConfig, store: Store, *, secrets: bool = False) -> dict[str, Any]:
@@ -115,9 +129,10 @@ class SeedCounts:
     apps: int = 0
     users: int = 0
     objects: int = 0
+    service_principals: int = 0
 
     def to_json(self) -> dict[str, int]:
-        return asdict(self)
+        return {_camel(name): count for name, count in asdict(self).items()}
 
 
 def _records(
@@ -125,14 +140,15 @@ def _records(
 ) -> list[tuple[str, str, Record]]:
     """Every Graph object the seed adds, validated: (tenant, collection, record)."""
     rows: list[tuple[str, str, Record]] = []
-    bodies = document.get("connectors", [])
-    by_tenant = bodies if isinstance(bodies, dict) else {default_tenant: bodies}
-    for tenant, listed in by_tenant.items():
-        if not isinstance(listed, list):
-            raise InvalidSeed("connectors must be a list of create bodies, or {tenant: [bodies]}")
-        for body in listed:
-            valid = connectors.validate(contracts, "identityApiConnectorCreate", body)
-            rows.append((str(tenant).lower(), connectors.COLLECTION, connectors.new_record(valid)))
+    for key, collection in BODY_KEYS.items():
+        bodies = document.get(key, [])
+        by_tenant = bodies if isinstance(bodies, dict) else {default_tenant: bodies}
+        for tenant, listed in by_tenant.items():
+            if not isinstance(listed, list):
+                raise InvalidSeed(f"{key} must be a list of create bodies, or {{tenant: [bodies]}}")
+            rows.extend(
+                (str(tenant).lower(), collection, _created(collection, contracts, body)) for body in listed
+            )
     data = document.get("data", {})
     if not isinstance(data, dict):
         raise InvalidSeed("data must be {tenant: {collection: [records]}}")
@@ -146,6 +162,13 @@ def _records(
                 raise InvalidSeed(f"data.{tenant}.{collection} must be a list of records with an 'id'")
             rows.extend((str(tenant).lower(), str(collection), record) for record in records)
     return rows
+
+
+def _created(collection: str, contracts: Contracts, body: Any) -> Record:
+    """The record ``POST`` would store for ``body`` (Graph's 400 when it would refuse it)."""
+    if collection == extensions.COLLECTION:
+        return extensions.new_record(extensions.CREATE_BODY.check(contracts, body))
+    return connectors.new_record(connectors.validate(contracts, "identityApiConnectorCreate", body))
 
 
 def apply_seed(
@@ -173,46 +196,51 @@ def apply_seed(
     # Check the directory as a whole (an app must name a known tenant) on a scratch copy first.
     scratch = Directory(config)
     restore_directory(config, store, scratch)
-    _register(entries, scratch.add_tenant, scratch.add_app, scratch.add_user)
+    _register(entries, scratch)
     rows = _records(document, contracts, directory.default_tenant_id.lower())
-    _check_connector_limit(rows, store, config.connector_limit)
-    _register(entries, directory.add_tenant, directory.add_app, directory.add_user)
+    limits = {connectors.COLLECTION: config.connector_limit, extensions.COLLECTION: config.extension_limit}
+    _check_limits(rows, store, limits)
+    _register(entries, directory)
     for kind, listed in entries.items():
         for entry in listed:
             store.insert(DIRECTORY_TENANT, kind, {"id": _entry_key(kind, entry), "entry": _to_json(entry)})
-    limit = config.connector_limit
     for tenant, collection, record in rows:
-        store.insert(tenant, collection, record, limit=limit if collection == connectors.COLLECTION else None)
-    return SeedCounts(len(entries["tenants"]), len(entries["apps"]), len(entries["users"]), len(rows))
+        store.insert(tenant, collection, record, limit=limits.get(collection))
+    return SeedCounts(
+        len(entries["tenants"]),
+        len(entries["apps"]),
+        len(entries["users"]),
+        len(rows),
+        len(entries["servicePrincipals"]),
+    )
 
 
-def _check_connector_limit(rows: list[tuple[str, str, Record]], store: Store, limit: int) -> None:
-    # Checked before the first write, so a seed over the limit adds nothing rather than a part.
-    added: dict[str, int] = {}
+def _check_limits(rows: list[tuple[str, str, Record]], store: Store, limits: dict[str, int]) -> None:
+    # Checked before the first write, so a seed over a limit adds nothing rather than a part.
+    added: dict[tuple[str, str], int] = {}
     for tenant, collection, _ in rows:
-        if collection == connectors.COLLECTION:
-            added[tenant] = added.get(tenant, 0) + 1
-    for tenant, count in sorted(added.items()):
-        held = store.count(tenant, connectors.COLLECTION)
-        if held + count > limit:
+        if collection in limits:
+            added[(tenant, collection)] = added.get((tenant, collection), 0) + 1
+    for (tenant, collection), count in sorted(added.items()):
+        held = store.count(tenant, collection)
+        if held + count > limits[collection]:
+            what = "connectors" if collection == connectors.COLLECTION else "custom authentication extensions"
             raise InvalidSeed(
-                f"the seed adds {count} connectors to tenant {tenant}, which holds {held}; the limit is {limit}"
+                f"the seed adds {count} {what} to tenant {tenant}, which holds {held}; "
+                f"the limit is {limits[collection]}"
             )
 
 
-def _register(
-    entries: dict[str, list[Any]],
-    add_tenant: Callable[[Tenant], None],
-    add_app: Callable[[AppRegistration], None],
-    add_user: Callable[[UserAccount], None],
-) -> None:
+def _register(entries: dict[str, list[Any]], directory: Directory) -> None:
     try:
         for tenant in entries["tenants"]:
-            add_tenant(tenant)
+            directory.add_tenant(tenant)
         for app in entries["apps"]:
-            add_app(app)
+            directory.add_app(app)
         for user in entries["users"]:
-            add_user(user)
+            directory.add_user(user)
+        for principal in entries["servicePrincipals"]:
+            directory.add_service_principal(principal)
     except ValueError as error:
         raise InvalidSeed(str(error)) from None
 

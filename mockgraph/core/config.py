@@ -85,6 +85,14 @@ class AppRegistration:
     # Whether the app has a service principal in its tenant (the portal creates one with the registration).
     has_service_principal: bool = True
 
+    def __post_init__(self) -> None:
+        # Seeds and TOML files build entries from untyped values: refuse what Entra's manifest cannot hold.
+        version = self.access_token_accepted_version
+        if version is not None and (isinstance(version, bool) or version not in (1, 2)):
+            raise ValueError(f"app {self.client_id}: access_token_accepted_version must be 1, 2 or absent")
+        if not isinstance(self.has_service_principal, bool):
+            raise ValueError(f"app {self.client_id}: has_service_principal must be true or false")
+
 
 @dataclass(frozen=True)
 class ServicePrincipal:

@@ -136,35 +136,23 @@ class Directory:
     def service_principal(self, tenant_id: str, app_id: str) -> ServicePrincipal | None:
         """The service principal of ``app_id`` in the tenant: a configured one, else the one of the app's
         registration there (unless it has none), else the first-party authentication-events one."""
-        key = (tenant_id.lower(), app_id.lower())
+        if self.tenant(tenant_id) is None:
+            return None
         with self._lock:
-            if key[0] not in self._tenants:
-                return None
-            explicit = self._principals.get(key)
-            app = self._apps.get(key)
+            explicit = self._principals.get((tenant_id.lower(), app_id.lower()))
         if explicit is not None:
             return explicit
+        app = self.app(tenant_id, app_id)
         if app is not None:
             return principal_of(app) if app.has_service_principal else None
-        if key[1] == AUTHENTICATION_EVENTS_APP_ID:
+        if app_id.lower() == AUTHENTICATION_EVENTS_APP_ID:
             return authentication_events_principal(tenant_id)
         return None
-
-    def service_principals(self, tenant_id: str) -> tuple[ServicePrincipal, ...]:
-        """Every service principal in the tenant (the first-party one included), in registration order."""
-        with self._lock:
-            app_ids = [cid for (tid, cid) in self._apps if tid == tenant_id.lower()]
-            app_ids += [aid for (tid, aid) in self._principals if tid == tenant_id.lower()]
-        found = [self.service_principal(tenant_id, app_id) for app_id in dict.fromkeys(app_ids)]
-        if AUTHENTICATION_EVENTS_APP_ID not in app_ids:
-            found.append(self.service_principal(tenant_id, AUTHENTICATION_EVENTS_APP_ID))
-        return tuple(principal for principal in found if principal is not None)
 
     def resource_names(self, tenant_id: str, app_id: str) -> tuple[str, ...]:
         """The identifier URIs ``app_id`` answers to in the tenant: its registration's ``identifierUris`` and
         its service principal's names (empty when neither exists)."""
-        with self._lock:
-            app = self._apps.get((tenant_id.lower(), app_id.lower()))
+        app = self.app(tenant_id, app_id)
         principal = self.service_principal(tenant_id, app_id)
         names = (
             *(app.identifier_uris if app else ()),
