@@ -194,7 +194,11 @@ def test_app_and_user_with_everything_pass(operation: Operation) -> None:
     gk = gatekeeper()
     # "Everything": every permission, scope and role the table accepts (user flows need IdentityUserFlow.*;
     # custom authentication extensions other roles than the default user's).
-    roles, scp, wids = CATALOG.application_permissions(), CATALOG.delegated_scopes(), CATALOG.directory_roles()
+    roles, scp, wids = (
+        CATALOG.application_permissions(),
+        CATALOG.delegated_scopes(),
+        CATALOG.directory_roles(),
+    )
     gk.authorize(gk.authenticate(bearer(mint_token(roles=roles))), operation)
     gk.authorize(gk.authenticate(bearer(mint_token(kind="user", scp=scp, wids=wids))), operation)
     gk.authorize(
