@@ -70,6 +70,9 @@ class Body:
     # The entity type errors name (``microsoft.graph.identityApiConnector``).
     entity_type: str = ""
     by_type: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    # What Graph reads before the contract applies (type names in another letter case spelled canonically);
+    # ``check`` applies it itself, and the request checker applies it before listing contract violations.
+    normalize: Callable[[Any], Any] | None = None
 
 
 @dataclass(frozen=True)

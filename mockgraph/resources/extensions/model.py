@@ -164,7 +164,7 @@ def _typed_rule(contract: str) -> Body:
     def check(contracts: Contracts, document: Any) -> dict[str, Any]:
         return inner(contracts, normalized(document))
 
-    return replace(rule, check=check)
+    return replace(rule, check=check, normalize=normalized)
 
 
 CREATE_BODY = _typed_rule("customAuthenticationExtensionCreate")
@@ -199,7 +199,7 @@ def check_validation_body(contracts: Contracts, document: Any) -> dict[str, Any]
     return checked
 
 
-VALIDATION_BODY = Body(VALIDATION_CONTRACT, check_validation_body, ENTITY_TYPE)
+VALIDATION_BODY = Body(VALIDATION_CONTRACT, check_validation_body, ENTITY_TYPE, normalize=normalized)
 
 
 # --- records ----------------------------------------------------------------------------------------------------
