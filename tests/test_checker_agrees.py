@@ -20,6 +20,12 @@ from hypothesis import strategies as st
 from mockgraph import check_requests, create_app, make_pkcs12
 from mockgraph.core.operations import Operation
 from mockgraph.resources import CATALOG
+from mockgraph.testing.strategies.extensions import (
+    InvalidExtensionBodyKind,
+    extension_create_bodies,
+    invalid_extension_create_bodies,
+    invalid_extension_update_bodies,
+)
 from mockgraph.testing.strategies.invalid_bodies import (
     UPLOAD_KINDS,
     InvalidBodyKind,
@@ -291,3 +297,47 @@ def test_bodies_that_are_not_references_are_refused_by_both(
     status, problems = Emulator().verdicts(operation, body, {})
     assert status == 400
     assert_agree(status, problems, f"{operation.name} {body}")
+
+
+# The Emulator's extension is an onTokenIssuanceStartCustomExtension: update bodies keep that subtype (changing it
+# is refused by the app alone: the checker cannot know the stored type), so the foreign-property kind is create-only.
+EXTENSION_KINDS = {
+    "CREATE_EXTENSION": sorted(set(InvalidExtensionBodyKind) - {InvalidExtensionBodyKind.OVERSIZED}),
+    "UPDATE_EXTENSION": sorted(
+        set(InvalidExtensionBodyKind)
+        - {InvalidExtensionBodyKind.OVERSIZED, InvalidExtensionBodyKind.FOREIGN_PROPERTY}
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [(name, kind) for name, kinds in EXTENSION_KINDS.items() for kind in kinds],
+    ids=lambda value: str(value),
+)
+@settings(max_examples=8, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_each_invalid_extension_body_kind_is_refused_by_both(
+    name: str, kind: InvalidExtensionBodyKind, data: st.DataObject, reads: Emulator
+) -> None:
+    if name == "CREATE_EXTENSION":
+        body = data.draw(invalid_extension_create_bodies(kind=kind))
+    else:
+        body = data.draw(
+            invalid_extension_update_bodies(kind=kind, subtypes=["onTokenIssuanceStartCustomExtension"])
+        )
+    operation = CATALOG.find(name)
+    assert operation is not None
+    # A refused body changes nothing, so one emulator serves every example.
+    status, problems = reads.verdicts(operation, body, {})
+    assert status == 400
+    assert_agree(status, problems, f"{name} {kind}: {body!r}")
+
+
+@settings(max_examples=20, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(body=extension_create_bodies(any_case=True))
+def test_valid_extension_bodies_in_any_spelling_pass_both(body: dict[str, Any]) -> None:
+    operation = CATALOG.find("CREATE_EXTENSION")
+    assert operation is not None
+    status, problems = Emulator().verdicts(operation, body, {})
+    assert (status, problems) == (201, [])
