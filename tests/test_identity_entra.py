@@ -203,7 +203,8 @@ def test_client_credentials_issue_the_apps_granted_permissions(client: FlaskClie
     assert set(body) == {"token_type", "expires_in", "ext_expires_in", "access_token"}
     assert (body["token_type"], body["expires_in"], body["ext_expires_in"]) == ("Bearer", 3599, 3599)
     claims = claims_of(body["access_token"])
-    assert claims["roles"] == [READ_WRITE_ALL, "IdentityUserFlow.ReadWrite.All"]
+    assert claims["roles"] == list(DEFAULT_GRANTS)
+    assert claims["roles"][:2] == [READ_WRITE_ALL, "IdentityUserFlow.ReadWrite.All"]
     assert (claims["idtyp"], claims["appid"], claims["tid"]) == ("app", DEFAULT_CLIENT_ID, DEFAULT_TENANT_ID)
     assert "no-store" in response.headers["Cache-Control"]
 
@@ -364,7 +365,8 @@ def test_non_enforcing_modes_issue_full_tokens_to_anyone(mode: AuthMode) -> None
     claims = claims_of((user_token or {})["access_token"])
     assert set(claims["scp"].split()) == set(CATALOG.delegated_scopes())
     assert {READ_ALL, READ_WRITE_ALL} <= set(claims["scp"].split())
-    assert set(claims["wids"]) == {EXTERNAL_ID_USER_FLOW_ADMINISTRATOR, GLOBAL_ADMINISTRATOR}
+    assert set(claims["wids"]) == set(CATALOG.directory_roles())
+    assert {EXTERNAL_ID_USER_FLOW_ADMINISTRATOR, GLOBAL_ADMINISTRATOR} <= set(claims["wids"])
     guid = "33333333-3333-4333-8333-333333333333"
     other = client_credentials(client, guid, client_id="whoever", client_secret="anything").json or {}
     assert claims_of(other["access_token"])["tid"] == guid
