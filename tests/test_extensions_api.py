@@ -340,3 +340,15 @@ def test_tenants_are_isolated() -> None:
         response = client.open(f"{URL}/{created['id']}{suffix}", method=method, json=json, headers=theirs)
         assert response.status_code == 404, (method, suffix)
     assert client.get(f"{URL}/{created['id']}", headers=mine).get_json() == created
+
+
+def test_extensions_survive_a_restart_with_a_state_file_and_keep_the_limit(tmp_path: Any) -> None:
+    config = {"auth_mode": "off", "extension_limit": 2, "state_path": tmp_path / "state.db"}
+    first = create_app(config).test_client()
+    created = [create(first, OTP, displayName=f"e{index}") for index in range(2)]
+    again = create_app(config).test_client()
+    assert again.get(URL).get_json()["value"] == [
+        {k: v for k, v in item.items() if k != "@odata.context"} for item in created
+    ]
+    refused = again.post(URL, json=body(OTP))
+    assert (refused.status_code, refused.get_json()["error"]["code"]) == (400, "QuotaExceeded")
