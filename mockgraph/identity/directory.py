@@ -90,11 +90,11 @@ class Directory:
 
     def add_service_principal(self, principal: ServicePrincipal) -> None:
         """Register (or replace) a service principal in its tenant. The tenant must already exist."""
+        if self.tenant(principal.tenant_id) is None:
+            raise ValueError(
+                f"service principal {principal.app_id} names unknown tenant {principal.tenant_id}"
+            )
         with self._lock:
-            if principal.tenant_id.lower() not in self._tenants:
-                raise ValueError(
-                    f"service principal {principal.app_id} names unknown tenant {principal.tenant_id}"
-                )
             self._principals[(principal.tenant_id.lower(), principal.app_id.lower())] = principal
 
     def add_user(self, user: UserAccount) -> None:
