@@ -24,6 +24,7 @@ if TYPE_CHECKING:
         DEFAULT_TENANT_ID,
         AppRegistration,
         MockGraphConfig,
+        ServicePrincipal,
         Tenant,
         UserAccount,
     )
@@ -90,6 +91,7 @@ _EXPORTS: dict[str, str] = {
     "DEFAULT_TENANT_ID": "mockgraph.core.config",
     "AppRegistration": "mockgraph.core.config",
     "MockGraphConfig": "mockgraph.core.config",
+    "ServicePrincipal": "mockgraph.core.config",
     "Tenant": "mockgraph.core.config",
     "UserAccount": "mockgraph.core.config",
     "AuthorizationDenied": "mockgraph.core.errors",
@@ -148,6 +150,7 @@ __all__ = [
     "Principal",
     "ResourceNotFound",
     "ServeSettings",
+    "ServicePrincipal",
     "SignUpResult",
     "SignUpUser",
     "Simulator",

@@ -61,7 +61,13 @@ def test_seed_adds_apps_that_can_sign_in_and_connectors() -> None:
         json={"apps": [{"clientId": APP_ID, "clientSecret": APP_SECRET}], "connectors": [BODY, BODY]},
     )
     assert seeded.status_code == 200
-    assert seeded.get_json()["added"] == {"tenants": 0, "apps": 1, "users": 0, "objects": 2}
+    assert seeded.get_json()["added"] == {
+        "tenants": 0,
+        "apps": 1,
+        "users": 0,
+        "objects": 2,
+        "servicePrincipals": 0,
+    }
     assert _token(app, APP_ID, APP_SECRET) == 200
     assert state_of(app).store.count(DEFAULT_TENANT_ID, "apiConnectors") == 2
 

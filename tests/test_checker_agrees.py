@@ -21,6 +21,12 @@ from mockgraph import check_requests, create_app, make_pkcs12
 from mockgraph.core.config import DEFAULT_TENANT_ID
 from mockgraph.core.operations import Operation
 from mockgraph.resources import CATALOG
+from mockgraph.testing.strategies.extensions import (
+    InvalidExtensionBodyKind,
+    extension_create_bodies,
+    invalid_extension_create_bodies,
+    invalid_extension_update_bodies,
+)
 from mockgraph.testing.strategies.invalid_bodies import (
     UPLOAD_KINDS,
     InvalidBodyKind,
@@ -53,6 +59,52 @@ EXAMPLES: dict[str, Any] = {
     "CREATE_B2X_USER_FLOW": {"id": "Partner", "userFlowType": "signUpOrSignIn", "userFlowTypeVersion": 1},
     "CREATE_B2C_USER_FLOW": {"id": "Customer", "userFlowType": "signUpOrSignIn", "userFlowTypeVersion": 3},
     "UPDATE_B2C_USER_FLOW": {"isLanguageCustomizationEnabled": True},
+    # custom-authentication-extensions.md section 2.2 example 1, 2.4, and 2.6 example 1.
+    "CREATE_EXTENSION": {
+        "@odata.type": "#microsoft.graph.onTokenIssuanceStartCustomExtension",
+        "displayName": "onTokenIssuanceStartCustomExtension",
+        "description": "Fetch additional claims from custom user store",
+        "endpointConfiguration": {
+            "@odata.type": "#microsoft.graph.httpRequestEndpoint",
+            "targetUrl": "https://authenticationeventsAPI.contoso.com",
+        },
+        "authenticationConfiguration": {
+            "@odata.type": "#microsoft.graph.azureAdTokenAuthentication",
+            "resourceId": "api://authenticationeventsAPI.contoso.com/a13d0fc1-04ab-4ede-b215-63de0174cbb4",
+        },
+        "clientConfiguration": {"timeoutInMilliseconds": 2000, "maximumRetries": 1},
+        "claimsForTokenConfiguration": [
+            {"claimIdInApiResponse": "DateOfBirth"},
+            {"claimIdInApiResponse": "CustomRoles"},
+        ],
+    },
+    "UPDATE_EXTENSION": {
+        "@odata.type": "#microsoft.graph.onTokenIssuanceStartCustomExtension",
+        "displayName": "onTokenIssuanceStartCustomExtension",
+        "description": "Fetch additional claims from custom user store",
+        "endpointConfiguration": {
+            "@odata.type": "#microsoft.graph.httpRequestEndpoint",
+            "targetUrl": "https://authenticationeventsAPI.contoso.com",
+        },
+        "authenticationConfiguration": {
+            "@odata.type": "#microsoft.graph.azureAdTokenAuthentication",
+            "resourceId": "api://authenticationeventsAPI.contoso.com/a13d0fc1-04ab-4ede-b215-63de0174cbb4",
+        },
+        "claimsForTokenConfiguration": [
+            {"claimIdInApiResponse": "DateOfBirth"},
+            {"claimIdInApiResponse": "CustomRoles"},
+        ],
+    },
+    "VALIDATE_EXTENSION_CONFIGURATION": {
+        "endpointConfiguration": {
+            "@odata.type": "#microsoft.graph.httpRequestEndpoint",
+            "targetUrl": "https://australia.contoso.com/users",
+        },
+        "authenticationConfiguration": {
+            "@odata.type": "#microsoft.graph.azureAdTokenAuthentication",
+            "resourceId": "api://extensibilityapi.azurwebsites.net/f9c5dc6b-d72b-4226-8ccd-801f7a290428",
+        },
+    },
 }
 # Custom authentication extensions are another resource's: the emulator below puts one of each subtype into the
 # store, with the ids of the reference's examples where it has them (custom-authentication-extensions.md).
@@ -238,8 +290,9 @@ BAD_REFERENCES = [
 
 
 class Emulator:
-    """An app in permissive auth with one connector and one flow of each kind, one listener of each custom-extension
-    type (each with its extension) and one External ID user flow, and the paths that reach them."""
+    """An app with auth off, one connector and one flow of each kind, one custom authentication extension made
+    through the API, one listener of each custom-extension type (each with an extension record of its subtype) and
+    one External ID user flow, and the paths that reach them."""
 
     def __init__(self) -> None:
         self.app: Flask = create_app({"auth_mode": "off"})
@@ -250,6 +303,11 @@ class Emulator:
         created = self.client.post("/beta/identity/apiConnectors", json=EXAMPLES["CREATE_CONNECTOR"])
         assert created.status_code == 201
         self.connector_id: str = created.get_json()["id"]
+        extension = self.client.post(
+            "/beta/identity/customAuthenticationExtensions", json=EXAMPLES["CREATE_EXTENSION"]
+        )
+        assert extension.status_code == 201
+        self.extension_id: str = extension.get_json()["id"]
         for kind, body in (
             ("b2x", EXAMPLES["CREATE_B2X_USER_FLOW"]),
             ("b2c", EXAMPLES["CREATE_B2C_USER_FLOW"]),
@@ -308,6 +366,7 @@ class Emulator:
             "authenticationEventListeners": self.listener_ids[listener],
             "authenticationEventsFlows": self.events_flow_id,
             "includeApplications": LINKED_APP,
+            "customAuthenticationExtensions": self.extension_id,
         }
         concrete = [
             ids[parts[index - 1]] if part.startswith("{") else part for index, part in enumerate(parts)
@@ -469,3 +528,47 @@ def test_bodies_are_judged_by_their_versions_contract(name: str, version: str, s
     got, problems = Emulator().verdicts(operation, body, {}, version)
     assert got == status
     assert_agree(got, problems, f"{name} body on {version}")
+
+
+# The Emulator's extension is an onTokenIssuanceStartCustomExtension: update bodies keep that subtype (changing it
+# is refused by the app alone: the checker cannot know the stored type), so the foreign-property kind is create-only.
+EXTENSION_KINDS = {
+    "CREATE_EXTENSION": sorted(set(InvalidExtensionBodyKind) - {InvalidExtensionBodyKind.OVERSIZED}),
+    "UPDATE_EXTENSION": sorted(
+        set(InvalidExtensionBodyKind)
+        - {InvalidExtensionBodyKind.OVERSIZED, InvalidExtensionBodyKind.FOREIGN_PROPERTY}
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [(name, kind) for name, kinds in EXTENSION_KINDS.items() for kind in kinds],
+    ids=lambda value: str(value),
+)
+@settings(max_examples=8, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_each_invalid_extension_body_kind_is_refused_by_both(
+    name: str, kind: InvalidExtensionBodyKind, data: st.DataObject, reads: Emulator
+) -> None:
+    if name == "CREATE_EXTENSION":
+        body = data.draw(invalid_extension_create_bodies(kind=kind))
+    else:
+        body = data.draw(
+            invalid_extension_update_bodies(kind=kind, subtypes=["onTokenIssuanceStartCustomExtension"])
+        )
+    operation = CATALOG.find(name)
+    assert operation is not None
+    # A refused body changes nothing, so one emulator serves every example.
+    status, problems = reads.verdicts(operation, body, {})
+    assert status == 400
+    assert_agree(status, problems, f"{name} {kind}: {body!r}")
+
+
+@settings(max_examples=20, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(body=extension_create_bodies(any_case=True))
+def test_valid_extension_bodies_in_any_spelling_pass_both(body: dict[str, Any]) -> None:
+    operation = CATALOG.find("CREATE_EXTENSION")
+    assert operation is not None
+    status, problems = Emulator().verdicts(operation, body, {})
+    assert (status, problems) == (201, [])

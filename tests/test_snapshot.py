@@ -59,7 +59,7 @@ def test_seed_with_tenant_keys_and_raw_records() -> None:
             },
         },
     )
-    assert counts.to_json() == {"tenants": 1, "apps": 0, "users": 0, "objects": 1}  # type: ignore[attr-defined]
+    assert counts.to_json() == {"tenants": 1, "apps": 0, "users": 0, "objects": 1, "servicePrincipals": 0}  # type: ignore[attr-defined]
     assert (
         state_of(app).store.get("5eed7e7e-0000-4000-8000-000000000009", "b2xUserFlows", "b2x_1_X") is not None
     )

@@ -33,6 +33,7 @@ from mockgraph.identity.directory import (
 from mockgraph.resources.connectors import model as connectors
 from mockgraph.resources.eventsflows import model as flows
 from mockgraph.resources.eventsflows.table import TABLE as FLOWS_TABLE
+from mockgraph.resources.extensions import model as extensions
 from mockgraph.resources.listeners import model as listeners
 from mockgraph.resources.listeners.references import EXTENSIONS
 from mockgraph.resources.listeners.table import TABLE as LISTENERS_TABLE
@@ -42,7 +43,9 @@ SNAPSHOT_VERSION = 1
 # Create bodies a seed may give per collection (besides connectors), in the order they are built: flows first,
 # so a listener may name a flow of the same seed's data.
 EVENT_SEEDS = (flows.COLLECTION, listeners.COLLECTION)
-SEED_KEYS = frozenset({"version", "secrets", "connectors", "data", *EVENT_SEEDS, *DIRECTORY_KINDS})
+SEED_KEYS = frozenset(
+    {"version", "secrets", "connectors", extensions.COLLECTION, "data", *EVENT_SEEDS, *DIRECTORY_KINDS}
+)
 # A snapshot wraps each record in four levels (document, data, tenant, collection list), so a record as
 # deep as the deepest body Graph takes still seeds back.
 MAX_SEED_DEPTH = DEFAULT_MAX_DEPTH + 4
@@ -80,9 +83,10 @@ class SeedCounts:
     apps: int = 0
     users: int = 0
     objects: int = 0
+    service_principals: int = 0
 
     def to_json(self) -> dict[str, int]:
-        return asdict(self)
+        return {"servicePrincipals" if k == "service_principals" else k: v for k, v in asdict(self).items()}
 
 
 def _bodies(document: dict[str, Any], key: str, default_tenant: str) -> dict[str, list[Any]]:
@@ -103,6 +107,10 @@ def _records(
         for body in listed:
             valid = connectors.validate(contracts, "identityApiConnectorCreate", body)
             rows.append((str(tenant).lower(), connectors.COLLECTION, connectors.new_record(valid)))
+    for tenant, listed in _bodies(document, extensions.COLLECTION, default_tenant).items():
+        for body in listed:
+            made = extensions.new_record(extensions.CREATE_BODY.check(contracts, body))
+            rows.append((tenant, extensions.COLLECTION, made))
     data = document.get("data", {})
     if not isinstance(data, dict):
         raise InvalidSeed("data must be {tenant: {collection: [records]}}")
@@ -186,7 +194,11 @@ def apply_seed(
         for target in targets:
             target.check(entries)
     rows = _records(document, contracts, directory.default_tenant_id.lower(), store)
-    limits = {connectors.COLLECTION: config.connector_limit, listeners.COLLECTION: config.listener_limit}
+    limits = {
+        connectors.COLLECTION: config.connector_limit,
+        extensions.COLLECTION: config.extension_limit,
+        listeners.COLLECTION: config.listener_limit,
+    }
     for collection, most in limits.items():
         _check_limit(rows, store, collection, most)
     with _refused_as_invalid_seed():
@@ -194,7 +206,13 @@ def apply_seed(
             target.register(entries)
     for tenant, collection, record in rows:
         store.insert(tenant, collection, record, limit=limits.get(collection))
-    return SeedCounts(len(entries.tenants), len(entries.apps), len(entries.users), len(rows))
+    return SeedCounts(
+        len(entries.tenants),
+        len(entries.apps),
+        len(entries.users),
+        len(rows),
+        len(entries.service_principals),
+    )
 
 
 def _entries(document: dict[str, Any]) -> Entries:
@@ -207,7 +225,7 @@ def _entries(document: dict[str, Any]) -> Entries:
             parsed[kind] = tuple(entry_from_json(kind, item, f"{kind}[{i}]") for i, item in enumerate(listed))
         except ValueError as error:
             raise InvalidSeed(str(error)) from None
-    return Entries(parsed["tenants"], parsed["apps"], parsed["users"])
+    return Entries(parsed["tenants"], parsed["apps"], parsed["users"], parsed["servicePrincipals"])
 
 
 @contextmanager
@@ -220,7 +238,8 @@ def _refused_as_invalid_seed() -> Iterator[None]:
 
 def _check_limit(rows: list[tuple[str, str, Record]], store: Store, collection: str, limit: int) -> None:
     # Checked before the first write, so a seed over the limit adds nothing rather than a part.
-    noun = "connectors" if collection == connectors.COLLECTION else collection
+    nouns = {connectors.COLLECTION: "connectors", extensions.COLLECTION: "custom authentication extensions"}
+    noun = nouns.get(collection, collection)
     added: dict[str, int] = {}
     for tenant, seeded, _ in rows:
         if seeded == collection:

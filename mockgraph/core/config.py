@@ -1,4 +1,5 @@
-"""Configuration of one emulator app: auth mode, limits, and the directory of tenants, apps and users.
+"""Configuration of one emulator app: auth mode, limits, and the directory of tenants, apps, service principals
+and users.
 
 The defaults describe a ready-to-use directory: one tenant, one app with a *published* development
 secret (like Azurite's well-known account key: it is the one secret mockgraph ever prints), and one
@@ -24,6 +25,7 @@ DEFAULT_USER_OBJECT_ID = "a7c0ffee-0000-4000-8000-0000000000b1"
 
 EXTERNAL_ID_USER_FLOW_ADMINISTRATOR = "6e591065-9bad-43ed-90f3-e9424366d2f0"
 GLOBAL_ADMINISTRATOR = "62e90394-69f5-4237-9190-012177145e10"
+# Role template ids (Entra built-in roles reference; custom-authentication-extensions.md section 6.2).
 AUTHENTICATION_EXTENSIBILITY_ADMINISTRATOR = "25a516ed-2fa0-40ea-a2d0-12923a21473a"
 APPLICATION_ADMINISTRATOR = "9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3"
 GLOBAL_READER = "f2ef992c-3afb-46b9-b7cf-a126ee74c451"
@@ -32,13 +34,27 @@ READ_ALL = "APIConnectors.Read.All"
 READ_WRITE_ALL = "APIConnectors.ReadWrite.All"
 USER_FLOW_READ_ALL = "IdentityUserFlow.Read.All"
 USER_FLOW_READ_WRITE_ALL = "IdentityUserFlow.ReadWrite.All"
+EXTENSION_READ_ALL = "CustomAuthenticationExtension.Read.All"
+EXTENSION_READ_WRITE_ALL = "CustomAuthenticationExtension.ReadWrite.All"
 EVENT_LISTENER_READ_ALL = "EventListener.Read.All"
 EVENT_LISTENER_READ_WRITE_ALL = "EventListener.ReadWrite.All"
+# The Graph app role an extension's API app needs so Entra may call it (id 214e810f-fda8-4fd7-a475-29461495eb00).
+RECEIVE_PAYLOAD = "CustomAuthenticationExtension.Receive.Payload"
+RECEIVE_PAYLOAD_ROLE_ID = "214e810f-fda8-4fd7-a475-29461495eb00"
+# Microsoft's first-party "Azure AD Authentication Extensions" app: the client of every extension callout.
+AUTHENTICATION_EVENTS_APP_ID = "99045fe1-7639-4a75-9d4a-577b6ca3810f"
 # What the default app is granted and what a minted token carries unless told otherwise: enough to
-# manage connectors and the user flows that attach them.
-DEFAULT_GRANTS = (READ_WRITE_ALL, USER_FLOW_READ_WRITE_ALL, EVENT_LISTENER_READ_WRITE_ALL)
+# manage connectors, the user flows that attach them, custom authentication extensions and their listeners.
+DEFAULT_GRANTS = (
+    READ_WRITE_ALL,
+    USER_FLOW_READ_WRITE_ALL,
+    EXTENSION_READ_WRITE_ALL,
+    EVENT_LISTENER_READ_WRITE_ALL,
+)
 
 DEFAULT_CONNECTOR_LIMIT = 20
+# "You can have a maximum of 100 custom extension policies." (reference section 7)
+DEFAULT_EXTENSION_LIMIT = 100
 # "You can have a maximum of 250 event listeners." (the External ID limits page says 249; the Graph pages win).
 DEFAULT_LISTENER_LIMIT = 250
 # Graph rejects request bodies over 4 MB on most workloads; only the total size is limited.
@@ -64,6 +80,39 @@ class AppRegistration:
     application_permissions: tuple[str, ...] = ()
     delegated_scopes: tuple[str, ...] = ()
     object_id: str = ""
+    # Application ID URIs (``api://{host}/{appId}`` for an extension's API); validateAuthenticationConfiguration
+    # looks a resourceId up here.
+    identifier_uris: tuple[str, ...] = ()
+    # The manifest's accessTokenAcceptedVersion: 1, 2, or None (Entra treats None as 1).
+    access_token_accepted_version: int | None = None
+    # Whether the app has a service principal in its tenant (the portal creates one with the registration).
+    has_service_principal: bool = True
+
+    def __post_init__(self) -> None:
+        # Seeds and TOML files build entries from untyped values: refuse what Entra's manifest cannot hold.
+        version = self.access_token_accepted_version
+        if version is not None and (isinstance(version, bool) or version not in (1, 2)):
+            raise ValueError(f"app {self.client_id}: access_token_accepted_version must be 1, 2 or absent")
+        if not isinstance(self.has_service_principal, bool):
+            raise ValueError(f"app {self.client_id}: has_service_principal must be true or false")
+
+
+@dataclass(frozen=True)
+class ServicePrincipal:
+    """An application's identity in a tenant where no registration of it is configured (a multi-tenant or
+    first-party app), and the Graph application permissions granted to it there (its appRoleAssignments).
+
+    A registered app (``AppRegistration``) has its service principal implicitly, granted its
+    ``application_permissions``; an entry here with the same tenant and app id replaces that one.
+    """
+
+    app_id: str
+    tenant_id: str = DEFAULT_TENANT_ID
+    display_name: str = ""
+    object_id: str = ""
+    application_permissions: tuple[str, ...] = ()
+    # The URIs it answers to as a resource (Graph's servicePrincipalNames: the app's identifierUris).
+    service_principal_names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -114,10 +163,18 @@ class MockGraphConfig:
     auth_mode: AuthMode = AuthMode.ENFORCE
     connector_limit: int = DEFAULT_CONNECTOR_LIMIT
     listener_limit: int = DEFAULT_LISTENER_LIMIT
+    extension_limit: int = DEFAULT_EXTENSION_LIMIT
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     tenants: tuple[Tenant, ...] = field(default_factory=default_tenants)
     apps: tuple[AppRegistration, ...] = field(default_factory=default_apps)
     users: tuple[UserAccount, ...] = field(default_factory=default_users)
+    service_principals: tuple[ServicePrincipal, ...] = ()
+    # validateAuthenticationConfiguration: append to Graph's message what is missing in the emulator's
+    # directory and where to add it (False: Graph's documented messages only).
+    validation_hints: bool = True
+    # Refuse (400) creating or updating an extension whose configuration validateAuthenticationConfiguration
+    # reports errors for, or whose targetUrl is not https (Graph is not documented to; off by default).
+    strict_extension_writes: bool = False
     signing_key_path: Path | None = None
     state_path: Path | None = None
     # Tolerance when checking a token's nbf/exp, as Microsoft.IdentityModel's default ClockSkew (5 minutes).

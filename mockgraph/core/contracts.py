@@ -209,6 +209,8 @@ def describe_error(error: ValidationError, *, root_type: str) -> str:
         )
     if validator == "type":
         expected = error.validator_value
+        if isinstance(expected, list):  # a nullable property (["string", "null"]): name the type it wants
+            expected = next((kind for kind in expected if kind != "null"), "null")
         edm = {
             "string": "Edm.String",
             "object": "a complex value",

@@ -80,6 +80,10 @@ class Body:
         """The rule a request on ``version`` is judged by."""
         return self.versions.get(version, self)
 
+    # What Graph reads before the contract applies (type names in another letter case spelled canonically);
+    # ``check`` applies it itself, and the request checker applies it before listing contract violations.
+    normalize: Callable[[Any], Any] | None = None
+
 
 @dataclass(frozen=True)
 class Segment:

@@ -1,4 +1,5 @@
-"""The directory: tenants, app registrations and users from the config, plus those registered at run time.
+"""The directory: tenants, app registrations, service principals and users from the config, plus those
+registered at run time.
 
 Run-time entries live in the store (records of reserved collections under ``DIRECTORY_TENANT``), so every
 worker sharing a ``--state`` file knows a tenant another worker registered. Lookups run on every request,
@@ -15,15 +16,27 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Protocol
 
-from mockgraph.core.config import AppRegistration, MockGraphConfig, Tenant, UserAccount
+from mockgraph.core.config import (
+    AUTHENTICATION_EVENTS_APP_ID,
+    AppRegistration,
+    MockGraphConfig,
+    ServicePrincipal,
+    Tenant,
+    UserAccount,
+)
 
 # Store key for directory entries added at run time; no Graph collection lives under it.
 DIRECTORY_TENANT = "_mockgraph-directory"
-DIRECTORY_KINDS: dict[str, type[Any]] = {"tenants": Tenant, "apps": AppRegistration, "users": UserAccount}
+DIRECTORY_KINDS: dict[str, type[Any]] = {
+    "tenants": Tenant,
+    "apps": AppRegistration,
+    "servicePrincipals": ServicePrincipal,
+    "users": UserAccount,
+}
 # Namespace for object ids derived from client ids when the config leaves ``object_id`` empty.
 _OBJECT_ID_NAMESPACE = uuid.UUID("6d6f636b-6772-4170-8800-000000000001")
 
-Entry = Tenant | AppRegistration | UserAccount
+Entry = Tenant | AppRegistration | ServicePrincipal | UserAccount
 
 
 class DirectoryRecords(Protocol):
@@ -45,6 +58,30 @@ def _same_secret(given: str, expected: str) -> bool:
 def service_principal_id(app: AppRegistration) -> str:
     """The ``oid`` an app token carries: the configured object id, else one derived from the client id."""
     return app.object_id or str(uuid.uuid5(_OBJECT_ID_NAMESPACE, f"{app.tenant_id}/{app.client_id}"))
+
+
+def authentication_events_principal(tenant_id: str) -> ServicePrincipal:
+    """Microsoft's authentication-events service principal, present in every tenant as first-party apps are."""
+    return ServicePrincipal(
+        app_id=AUTHENTICATION_EVENTS_APP_ID,
+        tenant_id=tenant_id,
+        display_name="Azure AD Authentication Extensions",
+        object_id=str(
+            uuid.uuid5(_OBJECT_ID_NAMESPACE, f"{tenant_id.lower()}/{AUTHENTICATION_EVENTS_APP_ID}")
+        ),
+    )
+
+
+def principal_of(app: AppRegistration) -> ServicePrincipal:
+    """The service principal a registered app has in its tenant, granted what the app is granted."""
+    return ServicePrincipal(
+        app_id=app.client_id,
+        tenant_id=app.tenant_id,
+        display_name=app.display_name,
+        object_id=service_principal_id(app),
+        application_permissions=app.application_permissions,
+        service_principal_names=app.identifier_uris,
+    )
 
 
 # Entries as JSON (seed documents, snapshots and the stored records use one spelling) --------------
@@ -71,19 +108,24 @@ def entry_from_json(kind: str, document: Any, where: str) -> Any:
         raise ValueError(f"{where} has unknown property '{unknown[0]}'")
     values: dict[str, Any] = {}
     for key, value in document.items():
-        # Every field is a string or a tuple of strings; anything else would fail later, at lookup time.
-        wants_list = names[key].type in ("tuple[str, ...]", tuple[str, ...])
+        # Every field is a string, a tuple of strings, a flag or an optional version number; anything else
+        # would fail later, at lookup time.
+        declared = str(names[key].type)
+        wants_list = declared == "tuple[str, ...]"
         if wants_list and isinstance(value, list) and all(isinstance(v, str) for v in value):
             values[names[key].name] = tuple(value)
-        elif not wants_list and isinstance(value, str):
-            values[names[key].name] = value
+        elif declared in ("bool", "int | None") or (declared == "str" and isinstance(value, str)):
+            values[names[key].name] = (
+                value  # flags and versions: the entry type checks them, naming what it wants
+            )
         else:
             kind_of = "a list of strings" if wants_list else "a string"
             raise ValueError(f"{where}: '{key}' must be {kind_of}")
     try:
         return entry_type(**values)
-    except TypeError as error:
-        raise ValueError(f"{where}: {error}") from None
+    except (TypeError, ValueError) as error:
+        message = str(error)
+        raise ValueError(message if message.startswith(where) else f"{where}: {message}") from None
 
 
 def entry_key(kind: str, entry: Any) -> str:
@@ -92,19 +134,27 @@ def entry_key(kind: str, entry: Any) -> str:
         return str(entry.tenant_id).lower()
     if kind == "apps":
         return f"{entry.tenant_id}/{entry.client_id}".lower()
+    if kind == "servicePrincipals":
+        return f"{entry.tenant_id}/{entry.app_id}".lower()
     return str(entry.username).lower()
 
 
 @dataclass(frozen=True)
 class Entries:
-    """Tenants, apps and users, in the order they were registered."""
+    """Tenants, apps, service principals and users, in the order they were registered."""
 
     tenants: tuple[Tenant, ...] = ()
     apps: tuple[AppRegistration, ...] = ()
     users: tuple[UserAccount, ...] = ()
+    service_principals: tuple[ServicePrincipal, ...] = ()
 
     def by_kind(self) -> dict[str, tuple[Any, ...]]:
-        return {"tenants": self.tenants, "apps": self.apps, "users": self.users}
+        return {
+            "tenants": self.tenants,
+            "apps": self.apps,
+            "servicePrincipals": self.service_principals,
+            "users": self.users,
+        }
 
 
 @dataclass(frozen=True)
@@ -115,6 +165,7 @@ class _View:
     domains: dict[str, Tenant] = field(default_factory=dict)
     apps: dict[tuple[str, str], AppRegistration] = field(default_factory=dict)
     users: dict[str, UserAccount] = field(default_factory=dict)
+    principals: dict[tuple[str, str], ServicePrincipal] = field(default_factory=dict)
 
     @classmethod
     def of(cls, batches: Iterable[Entries]) -> _View:
@@ -136,6 +187,12 @@ class _View:
                 if user.tenant_id.lower() not in view.tenants:
                     raise ValueError(f"user {user.username} names unknown tenant {user.tenant_id}")
                 view.users[user.username.lower()] = user
+            for principal in batch.service_principals:
+                if principal.tenant_id.lower() not in view.tenants:
+                    raise ValueError(
+                        f"service principal {principal.app_id} names unknown tenant {principal.tenant_id}"
+                    )
+                view.principals[(principal.tenant_id.lower(), principal.app_id.lower())] = principal
         return view
 
 
@@ -148,7 +205,7 @@ class Directory:
 
     def __init__(self, config: MockGraphConfig, records: DirectoryRecords | None = None) -> None:
         self.records = records
-        self._configured = Entries(config.tenants, config.apps, config.users)
+        self._configured = Entries(config.tenants, config.apps, config.users, config.service_principals)
         self._added: list[Entries] = []  # run-time entries when there is no store
         self._lock = threading.Lock()
         self._seen: int | None = None
@@ -168,6 +225,10 @@ class Directory:
     def add_user(self, user: UserAccount) -> None:
         """Register (or replace) a user. The tenant must already exist; usernames are unique."""
         self.register(Entries(users=(user,)))
+
+    def add_service_principal(self, principal: ServicePrincipal) -> None:
+        """Register (or replace) a service principal in its tenant. The tenant must already exist."""
+        self.register(Entries(service_principals=(principal,)))
 
     def check(self, entries: Entries) -> None:
         """Raise ValueError, writing nothing, if ``entries`` cannot be registered (an unknown tenant)."""
@@ -189,7 +250,12 @@ class Directory:
     def entries(self) -> Entries:
         """Every entry, configured first, each key once (the latest registration wins)."""
         view = self._current()
-        return Entries(tuple(view.tenants.values()), tuple(view.apps.values()), tuple(view.users.values()))
+        return Entries(
+            tuple(view.tenants.values()),
+            tuple(view.apps.values()),
+            tuple(view.users.values()),
+            tuple(view.principals.values()),
+        )
 
     def _batches(self) -> list[Entries]:
         if self.records is None:
@@ -233,6 +299,33 @@ class Directory:
     def user(self, username: str) -> UserAccount | None:
         return self._current().users.get(username.lower())
 
+    def service_principal(self, tenant_id: str, app_id: str) -> ServicePrincipal | None:
+        """The service principal of ``app_id`` in the tenant: a configured one, else the one of the app's
+        registration there (unless it has none), else the first-party authentication-events one."""
+        view = self._current()
+        if tenant_id.lower() not in view.tenants:
+            return None
+        explicit = view.principals.get((tenant_id.lower(), app_id.lower()))
+        if explicit is not None:
+            return explicit
+        app = view.apps.get((tenant_id.lower(), app_id.lower()))
+        if app is not None:
+            return principal_of(app) if app.has_service_principal else None
+        if app_id.lower() == AUTHENTICATION_EVENTS_APP_ID:
+            return authentication_events_principal(tenant_id)
+        return None
+
+    def resource_names(self, tenant_id: str, app_id: str) -> tuple[str, ...]:
+        """The identifier URIs ``app_id`` answers to in the tenant: its registration's ``identifierUris`` and
+        its service principal's names (empty when neither exists)."""
+        app = self.app(tenant_id, app_id)
+        principal = self.service_principal(tenant_id, app_id)
+        names = (
+            *(app.identifier_uris if app else ()),
+            *(principal.service_principal_names if principal else ()),
+        )
+        return tuple(dict.fromkeys(names))
+
     # Credential checks ----------------------------------------------------------------------------
 
     @staticmethod
@@ -252,4 +345,9 @@ def stored_entries(records: DirectoryRecords) -> Entries:
         for index, record in enumerate(records.list(DIRECTORY_TENANT, kind)):
             where = f"stored directory entry {kind}[{index}]"
             found[kind].append(entry_from_json(kind, record.get("entry"), where))
-    return Entries(tuple(found["tenants"]), tuple(found["apps"]), tuple(found["users"]))
+    return Entries(
+        tuple(found["tenants"]),
+        tuple(found["apps"]),
+        tuple(found["users"]),
+        tuple(found["servicePrincipals"]),
+    )

@@ -10,9 +10,10 @@ from __future__ import annotations
 from mockgraph.core.operations import Catalog
 from mockgraph.resources.connectors.table import TABLE as CONNECTORS
 from mockgraph.resources.eventsflows.table import TABLE as EVENTS_FLOWS
+from mockgraph.resources.extensions.table import TABLE as EXTENSIONS
 from mockgraph.resources.listeners.table import TABLE as LISTENERS
 from mockgraph.resources.userflows.table import TABLES as USER_FLOWS
 
-CATALOG = Catalog((CONNECTORS, *USER_FLOWS, LISTENERS, EVENTS_FLOWS))
+CATALOG = Catalog((CONNECTORS, *USER_FLOWS, EXTENSIONS, LISTENERS, EVENTS_FLOWS))
 
 __all__ = ["CATALOG"]

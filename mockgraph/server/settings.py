@@ -15,8 +15,10 @@ from typing import Any
 
 from mockgraph.core.config import (
     DEFAULT_CONNECTOR_LIMIT,
+    DEFAULT_EXTENSION_LIMIT,
     AppRegistration,
     MockGraphConfig,
+    ServicePrincipal,
     Tenant,
     UserAccount,
     default_apps,
@@ -49,6 +51,9 @@ class ServeSettings:
     tls_dir: Path | None = None
     auth_mode: AuthMode = AuthMode.ENFORCE
     connector_limit: int = DEFAULT_CONNECTOR_LIMIT
+    extension_limit: int = DEFAULT_EXTENSION_LIMIT
+    validation_hints: bool = True
+    strict_extension_writes: bool = False
     seed: Path | None = None
     state: Path | None = None
     log_format: str = "text"
@@ -63,6 +68,7 @@ class ServeSettings:
     tenants: tuple[Tenant, ...] = ()
     apps: tuple[AppRegistration, ...] = ()
     users: tuple[UserAccount, ...] = ()
+    service_principals: tuple[ServicePrincipal, ...] = ()
     sources: dict[str, str] = field(default_factory=dict, compare=False)
 
     def effective_tls_dir(self) -> Path:
@@ -79,9 +85,13 @@ class ServeSettings:
             MockGraphConfig(
                 auth_mode=self.auth_mode,
                 connector_limit=self.connector_limit,
+                extension_limit=self.extension_limit,
+                validation_hints=self.validation_hints,
+                strict_extension_writes=self.strict_extension_writes,
                 tenants=(default_tenants() if keep else ()) + self.tenants,
                 apps=(default_apps() if keep else ()) + self.apps,
                 users=(default_users() if keep else ()) + self.users,
+                service_principals=self.service_principals,
                 state_path=self.state,
                 network=NetworkPolicy(
                     bound_host=self.host,
@@ -165,6 +175,9 @@ SCALARS: dict[str, Callable[[Any], Any]] = {
     "tls_dir": _path,
     "auth_mode": _auth_mode,
     "connector_limit": _integer(1),
+    "extension_limit": _integer(1),
+    "validation_hints": _boolean,
+    "strict_extension_writes": _boolean,
     "seed": _path,
     "state": _path,
     "log_format": _log_format,
@@ -178,7 +191,12 @@ SCALARS: dict[str, Callable[[Any], Any]] = {
 # Flags not spelled after their key: ``--allowed-host`` is given once per name.
 FLAG_SPELLINGS = {"allowed_hosts": "--allowed-host"}
 PATH_KEYS = ("tls_dir", "seed", "state")
-DIRECTORY_KINDS: dict[str, type[Any]] = {"tenants": Tenant, "apps": AppRegistration, "users": UserAccount}
+DIRECTORY_KINDS: dict[str, type[Any]] = {
+    "tenants": Tenant,
+    "apps": AppRegistration,
+    "users": UserAccount,
+    "service_principals": ServicePrincipal,
+}
 
 
 def _directory_entries(kind: str, value: Any, where: str) -> tuple[Any, ...]:
@@ -196,7 +214,7 @@ def _directory_entries(kind: str, value: Any, where: str) -> tuple[Any, ...]:
         values = {k: tuple(v) if isinstance(v, list) else v for k, v in item.items()}
         try:
             entries.append(entry_type(**values))
-        except TypeError as error:
+        except (TypeError, ValueError) as error:
             raise ConfigError(f"{where}: {kind}[{index}]: {error}") from None
     return tuple(entries)
 

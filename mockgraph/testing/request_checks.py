@@ -84,6 +84,8 @@ def _body_problems(operation: Operation, version: str, body: Any) -> Iterable[st
         yield f"no JSON object body (the {rule.contract} contract needs one)"
         return
     contracts = shared_contracts()
+    if rule.normalize is not None:
+        body = rule.normalize(body)
     failures = sorted(contracts.errors(rule.contract, body), key=lambda e: e.json_path)
     for failure in failures:
         yield f"{describe_error(failure, root_type=_root_type(operation))} ({rule.contract} at {failure.json_path})"

@@ -37,7 +37,11 @@ class Target:
 
     @property
     def collection(self) -> str:
-        return f"{self.base_url.rstrip('/')}/{self.version}/identity/apiConnectors"
+        return self.collection_of("apiConnectors")
+
+    def collection_of(self, segment: str) -> str:
+        """The URL of ``/identity/{segment}`` on this target and version."""
+        return f"{self.base_url.rstrip('/')}/{self.version}/identity/{segment}"
 
 
 @dataclass(frozen=True)
@@ -228,6 +232,7 @@ class Probe:
         return redact_tokens(text)
 
     def cleanup(self) -> None:
+        # An entry is a connector id, or the absolute URL of an object of another collection.
         for object_id in list(self.created):
             # A connector id, or the whole URL of anything else a scenario created (a listener, a flow).
             suffix = object_id if object_id.startswith("http") else f"/{object_id}"

@@ -389,6 +389,271 @@ def refuse_low_privilege(probe: Probe) -> None:
         probe.created.append(str(reply.document.get("id")))
 
 
+# --- custom authentication extensions (reference custom-authentication-extensions.md section 2) ----------------
+
+EXTENSIONS = "customAuthenticationExtensions"
+EXTENSION = "customAuthenticationExtension"
+TOKEN_ISSUANCE_START = "#microsoft.graph.onTokenIssuanceStartCustomExtension"
+VALIDATION = "authenticationConfigurationValidation"
+EXTENSION_EXAMPLE_1 = {
+    "@odata.type": TOKEN_ISSUANCE_START,
+    "displayName": "onTokenIssuanceStartCustomExtension",
+    "description": "Fetch additional claims from custom user store",
+    "endpointConfiguration": {
+        "@odata.type": "#microsoft.graph.httpRequestEndpoint",
+        "targetUrl": "https://authenticationeventsAPI.contoso.com",
+    },
+    "authenticationConfiguration": {
+        "@odata.type": "#microsoft.graph.azureAdTokenAuthentication",
+        "resourceId": "api://authenticationeventsAPI.contoso.com/a13d0fc1-04ab-4ede-b215-63de0174cbb4",
+    },
+    "clientConfiguration": {"timeoutInMilliseconds": 2000, "maximumRetries": 1},
+    "claimsForTokenConfiguration": [
+        {"claimIdInApiResponse": "DateOfBirth"},
+        {"claimIdInApiResponse": "CustomRoles"},
+    ],
+}
+# Examples 2 and 3 share one body apart from the type and name; example 4 sends the abstract behaviorOnError.
+_ATTRIBUTE_EXAMPLE = {
+    "description": "example description",
+    "endpointConfiguration": {
+        "@odata.type": "#microsoft.graph.httpRequestEndpoint",
+        "targetUrl": "https://contoso.com",
+    },
+    "authenticationConfiguration": {
+        "@odata.type": "#microsoft.graph.azureAdTokenAuthentication",
+        "resourceId": "api://contoso.com/fb96de85-2abe-4b02-b45f-64ba122c509e",
+    },
+    "clientConfiguration": {"timeoutInMilliseconds": 2000, "maximumRetries": 1},
+}
+EXTENSION_EXAMPLES = {
+    "create example 2 (attribute collection start)": {
+        "@odata.type": "#microsoft.graph.onAttributeCollectionStartCustomExtension",
+        "displayName": "attributeCollectionStartName",
+        **_ATTRIBUTE_EXAMPLE,
+    },
+    "create example 3 (attribute collection submit)": {
+        "@odata.type": "#microsoft.graph.onAttributeCollectionSubmitCustomExtension",
+        "displayName": "attributeCollectionSubmitName",
+        **_ATTRIBUTE_EXAMPLE,
+    },
+    "create example 4 (OTP send)": {
+        "@odata.type": "#microsoft.graph.onOtpSendCustomExtension",
+        "authenticationConfiguration": {
+            "@odata.type": "#microsoft.graph.azureAdTokenAuthentication",
+            "resourceId": "api://onotpsendcustomextension.b2c.expert/fb96de85-2abe-4b02-b45f-64ba122c509e",
+        },
+        "clientConfiguration": {"timeoutInMilliseconds": 2000, "maximumRetries": 1},
+        "description": "Use an external Email provider to send OTP Codes.",
+        "displayName": "onEmailOtpSendCustomExtension",
+        "endpointConfiguration": {
+            "@odata.type": "#microsoft.graph.httpRequestEndpoint",
+            "targetUrl": "https://onotpsendcustomextension.b2c.expert/api/OnOTPCodeSendToTeamsDemo",
+        },
+        "behaviorOnError": {"@odata.type": "microsoft.graph.customExtensionBehaviorOnError"},
+    },
+}
+VALIDATE_EXAMPLE_1 = {
+    "endpointConfiguration": {
+        "@odata.type": "#microsoft.graph.httpRequestEndpoint",
+        "targetUrl": "https://australia.contoso.com/users",
+    },
+    "authenticationConfiguration": {
+        "@odata.type": "#microsoft.graph.azureAdTokenAuthentication",
+        "resourceId": "api://extensibilityapi.azurwebsites.net/f9c5dc6b-d72b-4226-8ccd-801f7a290428",
+    },
+}
+# The docs' answer to that body, in a tenant without the app (the emulator may append a hint to each message).
+VALIDATE_ANSWER_1 = {
+    "errors": [
+        (
+            "IncorrectResourceIdFormat",
+            "ResourceId should be in the format of 'api://{fully qualified domain name}/{appid}'",
+        ),
+        (
+            "DomainNameDoesNotMatch",
+            "The fully qualified domain name in resourceId should match that of the targetUrl",
+        ),
+        (
+            "ServicePrincipalNotFound",
+            "The appId of the resourceId should correspond to a real service principal in the tenant",
+        ),
+    ],
+    "warnings": [
+        (
+            "PermissionNotGrantedToServicePrincipal",
+            "The permission CustomAuthenticationExtensions.Receive.Payload is not granted to the service principal "
+            "of the resource app",
+        )
+    ],
+}
+
+
+def extensions_url(probe: Probe, suffix: str = "") -> str:
+    return probe.target.collection_of(EXTENSIONS) + suffix
+
+
+def create_extension(probe: Probe, body: dict[str, Any], step: str) -> dict[str, Any] | None:
+    """POST an extension expecting 201 with its @odata.type; remember it for cleanup."""
+    reply = probe.call(
+        "POST", extensions_url(probe), status=201, json_body=body, contract=EXTENSION, step=step
+    )
+    document = reply.document if reply is not None and isinstance(reply.document, dict) else None
+    if reply is None or reply.status != 201 or document is None or not isinstance(document.get("id"), str):
+        return None
+    probe.created.append(extensions_url(probe, f"/{document['id']}"))
+    wanted = body["@odata.type"] if body["@odata.type"].startswith("#") else "#" + body["@odata.type"]
+    probe.expect_equal(step, "@odata.type", wanted, document.get("@odata.type"))
+    return dict(document)
+
+
+def expect_echo(probe: Probe, step: str, body: dict[str, Any], document: dict[str, Any] | None) -> None:
+    """Every property sent comes back (type names of nested objects in their canonical spelling, with '#')."""
+    if document is None:
+        return
+    for name, sent in body.items():
+        if name == "@odata.type":
+            continue
+        if isinstance(sent, dict) and isinstance(sent.get("@odata.type"), str):
+            sent = {**sent, "@odata.type": "#" + sent["@odata.type"].lstrip("#")}
+        probe.expect_equal(step, name, sent, document.get(name))
+
+
+def delete_extension(probe: Probe, object_id: str, step: str) -> None:
+    url = extensions_url(probe, f"/{object_id}")
+    reply = probe.call("DELETE", url, status=204, step=step)
+    if reply is not None and reply.status == 204 and url in probe.created:
+        probe.created.remove(url)
+
+
+def expect_validation(
+    probe: Probe, step: str, document: Any, expected: dict[str, list[tuple[str, str]]]
+) -> None:
+    """The codes, in order, and Graph's documented message at the start of each."""
+    for kind, wanted in expected.items():
+        found = (document or {}).get(kind) if isinstance(document, dict) else None
+        items = found if isinstance(found, list) else []
+        codes = [item.get("code") for item in items if isinstance(item, dict)]
+        probe.expect_equal(step, f"{kind} codes", [code for code, _ in wanted], codes)
+        for (code, message), item in zip(wanted, items, strict=False):
+            text = item.get("message", "") if isinstance(item, dict) else ""
+            if not str(text).startswith(message):
+                probe.diverge(step, "value", f"the {code} message starting {message!r}", str(text))
+
+
+def extension_lifecycle(probe: Probe) -> None:
+    body = {**EXTENSION_EXAMPLE_1, "displayName": probe.name("extension")}
+    created = create_extension(probe, body, "create (onTokenIssuanceStartCustomExtension)")
+    if created is None:
+        return
+    object_id = created["id"]
+    expect_echo(probe, "create", body, created)
+    item = extensions_url(probe, f"/{object_id}")
+    fetched = probe.call("GET", item, status=200, contract=EXTENSION, step="get after create")
+    shown = {k: v for k, v in created.items() if k != "@odata.context"}
+    got = {k: v for k, v in ((fetched.document if fetched else None) or {}).items() if k != "@odata.context"}
+    probe.expect_equal("get after create", "the created extension", shown, got)
+    listed = probe.call(
+        "GET",
+        extensions_url(probe, "?$filter=isOf('microsoft.graph.onTokenIssuanceStartCustomExtension')"),
+        status=200,
+        contract=f"{EXTENSION}CollectionResponse",
+        step="list with isOf",
+    )
+    values = (listed.document or {}).get("value", []) if listed else []
+    probe.expect_equal(
+        "list with isOf", "the new extension listed", True, object_id in [v.get("id") for v in values]
+    )
+    probe.expect_equal(
+        "list with isOf", "only the subtype", {TOKEN_ISSUANCE_START}, {v.get("@odata.type") for v in values}
+    )
+    probe.call("GET", extensions_url(probe, "/$count"), status=200, contract="count", step="count")
+    patch = {k: v for k, v in EXTENSION_EXAMPLE_1.items() if k != "clientConfiguration"}
+    patch["displayName"] = probe.name("renamed extension")
+    probe.call("PATCH", item, status=204, json_body=patch, step="PATCH (update example)")
+    renamed = probe.call("GET", item, status=200, contract=EXTENSION, step="get after PATCH")
+    after = (renamed.document if renamed else None) or {}
+    probe.expect_equal("get after PATCH", "displayName", patch["displayName"], after.get("displayName"))
+    probe.expect_equal(
+        "get after PATCH",
+        "clientConfiguration kept",
+        created.get("clientConfiguration"),
+        after.get("clientConfiguration"),
+    )
+    reply = probe.call(
+        "POST",
+        extensions_url(probe, f"/{object_id}/microsoft.graph.validateAuthenticationConfiguration"),
+        status=200,
+        contract=VALIDATION,
+        step="validateAuthenticationConfiguration (bound)",
+    )
+    if reply is not None and isinstance(reply.document, dict):
+        known = {code for code, _ in (*VALIDATE_ANSWER_1["errors"], *VALIDATE_ANSWER_1["warnings"])}
+        found = {
+            item.get("code") for kind in ("errors", "warnings") for item in reply.document.get(kind) or []
+        }
+        probe.expect_equal(
+            "validateAuthenticationConfiguration (bound)", "only documented codes", set(), found - known
+        )
+    delete_extension(probe, object_id, "delete")
+    probe.call("GET", item, status=404, code=NOT_FOUND, step="get after delete")
+
+
+def docs_extension_examples(probe: Probe) -> None:
+    for label, body in EXTENSION_EXAMPLES.items():
+        step = f"POST ({label})"
+        expect_echo(probe, step, body, create_extension(probe, body, step))
+
+
+def docs_validate_configuration(probe: Probe) -> None:
+    step = "POST .../validateAuthenticationConfiguration (example 1)"
+    reply = probe.call(
+        "POST",
+        extensions_url(probe, "/validateAuthenticationConfiguration"),
+        status=200,
+        json_body=VALIDATE_EXAMPLE_1,
+        contract=VALIDATION,
+        step=step,
+    )
+    expect_validation(probe, step, reply.document if reply else None, VALIDATE_ANSWER_1)
+
+
+def refuse_bad_extension_bodies(probe: Probe) -> None:
+    good = {**EXTENSION_EXAMPLE_1, "displayName": probe.name("refused extension")}
+    bad_bodies: dict[str, Any] = {
+        "missing @odata.type": {k: v for k, v in good.items() if k != "@odata.type"},
+        "abstract @odata.type": {**good, "@odata.type": "#microsoft.graph.customAuthenticationExtension"},
+        "unknown @odata.type": {**good, "@odata.type": "#microsoft.graph.onSomethingCustomExtension"},
+        "unknown property": {**good, "colour": "blue"},
+        "wrong type": {**good, "displayName": 42},
+        "claims on another subtype": {**good, "@odata.type": "#microsoft.graph.onOtpSendCustomExtension"},
+    }
+    for label, body in bad_bodies.items():
+        reply = probe.call(
+            "POST",
+            extensions_url(probe),
+            status=400,
+            code="BadRequest",
+            json_body=body,
+            step=f"POST ({label})",
+        )
+        if reply is not None and reply.status == 201 and isinstance(reply.document, dict):
+            probe.created.append(extensions_url(probe, f"/{reply.document.get('id')}"))
+    unknown = extensions_url(probe, f"/{uuid.uuid4()}")
+    probe.call("GET", unknown, status=404, code=NOT_FOUND, step="GET an unknown extension")
+    probe.call(
+        "PATCH", unknown, status=404, code=NOT_FOUND, json_body=good, step="PATCH an unknown extension"
+    )
+    probe.call("DELETE", unknown, status=404, code=NOT_FOUND, step="DELETE an unknown extension")
+    probe.call(
+        "POST",
+        f"{unknown}/validateAuthenticationConfiguration",
+        status=404,
+        code=NOT_FOUND,
+        step="validate an unknown extension",
+    )
+
+
 class NamedScenario(NamedTuple):
     """A scenario, its title, and the operations it exercises (by their names in the resource tables)."""
 
@@ -477,5 +742,33 @@ SCENARIOS: list[NamedScenario] = [
     ),
     NamedScenario(
         "user flows refusal: 400 for bad bodies", events.flows_refuse_bad_bodies, ("CREATE_EVENTS_FLOW",)
+    ),
+    NamedScenario(
+        "extensions: create, get, list with isOf, count, update, validate, delete",
+        extension_lifecycle,
+        (
+            "CREATE_EXTENSION",
+            "GET_EXTENSION",
+            "LIST_EXTENSIONS",
+            "COUNT_EXTENSIONS",
+            "UPDATE_EXTENSION",
+            "VALIDATE_EXTENSION",
+            "DELETE_EXTENSION",
+        ),
+    ),
+    NamedScenario(
+        "extensions docs: create examples 2-4 (attribute collection start, submit, OTP send)",
+        docs_extension_examples,
+        ("CREATE_EXTENSION",),
+    ),
+    NamedScenario(
+        "extensions docs: validateAuthenticationConfiguration example 1 (a configuration not yet saved)",
+        docs_validate_configuration,
+        ("VALIDATE_EXTENSION_CONFIGURATION",),
+    ),
+    NamedScenario(
+        "extensions refusal: 400 for bad bodies, 404 for an unknown id",
+        refuse_bad_extension_bodies,
+        ("CREATE_EXTENSION", "GET_EXTENSION", "UPDATE_EXTENSION", "DELETE_EXTENSION", "VALIDATE_EXTENSION"),
     ),
 ]

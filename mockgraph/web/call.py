@@ -17,6 +17,7 @@ from mockgraph.core.errors import GraphError
 from mockgraph.core.operations import Operation, Route
 from mockgraph.core.principal import Principal
 from mockgraph.core.query_options import read_options
+from mockgraph.identity.directory import Directory
 from mockgraph.storage.store import Store
 
 GRAPH_ROOT = "https://graph.microsoft.com"
@@ -75,6 +76,8 @@ class Call:
     read_body: Callable[[], Any]
     # The operation's parsed query options (its QueryOptions.parse result), or None when it takes none.
     query: Any = None
+    # Who exists (apps, service principals): for handlers that judge a configuration against the directory.
+    directory: Directory | None = None
 
     @property
     def tenant(self) -> str:

@@ -54,6 +54,7 @@ def make_dispatcher() -> Callable[[str], Response]:
             host_url=base_url(state.config.network),
             read_body=lambda: read_json_body(state.config.max_body_bytes),
             query=parse_query(route.operation, args, route.version),
+            directory=state.gatekeeper.directory,
         )
         reply: Reply = route.operation.handler(call)
         return render(reply)

@@ -1,0 +1,1 @@
+"""Custom authentication extensions: ``/identity/customAuthenticationExtensions`` and its two actions."""
