@@ -32,6 +32,11 @@ SECRET_KEYS = frozenset(
         "clientassertion",
         "assertion",
         "code",
+        # A custom authentication extension's callout: the email one-time code, the JWE holding the
+        # password and the password claim inside it.
+        "onetimecode",
+        "encryptedpasswordcontext",
+        "userpassword",
     }
 )
 # A retry this much earlier than Retry-After allows is still on time: sleeps may wake a tick early.
