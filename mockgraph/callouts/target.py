@@ -28,7 +28,8 @@ MIN_TIMEOUT_MS, MAX_TIMEOUT_MS, DEFAULT_TIMEOUT_MS = 200, 2000, 1000
 # "If null, the default for the service applies" (§10.3): the service default is undocumented; one retry.
 DEFAULT_MAXIMUM_RETRIES = 1
 FALLBACK_TO_MICROSOFT = "#microsoft.graph.fallbackToMicrosoftProviderOnError"
-_RESOURCE_ID = re.compile(r"^api://(?P<host>[^/]+)/(?P<app>[0-9a-fA-F-]{36})$")
+# api://{host}/{appId} as the how-tos write it, or api://{appId} (the account-recovery how-to).
+_RESOURCE_ID = re.compile(r"^api://(?:[^/]+/)?(?P<app>[0-9a-fA-F-]{36})$")
 
 
 class TenantKind(StrEnum):
@@ -113,7 +114,7 @@ class ExtensionTarget:
                     app_id = str(uuid.UUID(self.resource_id))
                 except ValueError:
                     raise ValueError(
-                        "resource_id is not api://{host}/{appId} nor an app id: give api_app_id"
+                        "resource_id is not api://{host}/{appId}, api://{appId} nor an app id: give api_app_id"
                     ) from None
             object.__setattr__(self, "api_app_id", app_id.lower())
 
