@@ -25,6 +25,7 @@ from mockgraph.callouts.target import (
     PasswordEncryption,
     TenantKind,
     from_records,
+    listener_applies,
 )
 from mockgraph.callouts.tokens import CalloutTokens, TokenFlaw
 
@@ -56,6 +57,7 @@ __all__ = [
     "UserView",
     "call_extension",
     "from_records",
+    "listener_applies",
     "transport_for",
     "try_extension",
 ]

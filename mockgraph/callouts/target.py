@@ -14,7 +14,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
-from urllib.parse import urlsplit
 
 from cryptography.hazmat.primitives.asymmetric import rsa
 
@@ -234,7 +233,3 @@ def listener_applies(listener: Mapping[str, Any], app_id: str) -> bool:
         return True
     included = applications.get("includeApplications") or []
     return any(str(item.get("appId", "")).lower() == app_id.lower() for item in included)
-
-
-def https_target(url: str) -> bool:
-    return urlsplit(url).scheme.lower() == "https"
