@@ -55,6 +55,10 @@ class EventsFlow:
     sign_up_allowed: bool = True
     claims_mapping: Mapping[str, str] | None = None
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "tenant_kind", TenantKind(self.tenant_kind))
+        object.__setattr__(self, "issuer_host", IssuerHost(self.issuer_host))
+
     def extension(self, event: Event) -> ExtensionTarget | None:
         return self.extensions.get(event)
 
