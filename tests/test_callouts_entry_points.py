@@ -202,3 +202,13 @@ def test_the_pytest_fixture_gives_a_simulator_signing_with_the_tests_emulator(
     )
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
     result.assert_outcomes(passed=1)
+
+
+def test_the_callout_simulator_loads_without_flask() -> None:
+    # It calls endpoints over HTTP, WSGI or ASGI; only ExtensionSimulator.for_app(app) touches an emulator.
+    import subprocess
+    import sys
+
+    code = "import sys, mockgraph.callouts; print('flask' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"
