@@ -124,6 +124,52 @@ def _failed(
     return Action.FAILURE, generic_error(correlation_id), code, rule
 
 
+def _exchange(
+    target: ExtensionTarget, request: OutboundRequest, transport: Transport, settings: CalloutSettings
+) -> tuple[InboundResponse | TransportFailure | Broken, list[Attempt]]:
+    """The last answer (or failure, or the configuration problem that stopped the call) and every attempt."""
+    problem = configuration_problem(target, settings)
+    if problem is not None:
+        return problem, []
+    attempts: list[Attempt] = []
+    answer = _send(transport, request, attempts, time.monotonic)
+    if target.maximum_retries and settings.retry.retries(answer):
+        if settings.retry.delay_seconds:
+            time.sleep(settings.retry.delay_seconds)
+        answer = _send(transport, request, attempts, time.monotonic)
+    return answer, attempts
+
+
+def _verdict(
+    target: ExtensionTarget,
+    session: Session,
+    answer: InboundResponse | TransportFailure | Broken,
+    settings: CalloutSettings,
+    common: dict[str, Any],
+) -> CalloutOutcome:
+    if isinstance(answer, InboundResponse):
+        try:
+            verdict = judge(
+                target.event, answer.status, answer.headers, answer.body, page_attributes=tuple(session.attributes),
+                nonce=common["nonce"], rules=settings.rules,
+            )  # fmt: skip
+        except Broken as broken:
+            answer = broken
+        else:
+            return CalloutOutcome(
+                target.event, verdict.action, verdict.user_view, claims=verdict.claims, values=verdict.values,
+                ignored=verdict.ignored, notes=verdict.notes, **common,
+            )  # fmt: skip
+    if isinstance(answer, TransportFailure):
+        timeout = answer.kind is FailureKind.TIMEOUT
+        answer = Broken(ErrorCode.TIMED_OUT if timeout else ErrorCode.CONNECTION_ERROR, answer.detail)
+    fallback = target.fallback_to_microsoft_on_error
+    action, view, code, rule = _failed(
+        target.event, answer.code, answer.rule, common["correlation_id"], fallback
+    )
+    return CalloutOutcome(target.event, action, view, error_code=code, rule=rule, **common)
+
+
 def call_extension(
     target: ExtensionTarget,
     session: Session,
@@ -133,9 +179,10 @@ def call_extension(
     settings: CalloutSettings | None = None,
     journal: CalloutJournal | None = None,
     now: Callable[[], float] = time.time,
-    monotonic: Callable[[], float] = time.monotonic,
 ) -> CalloutOutcome:
     """Call ``target`` for ``session`` and judge the answer; the call is journaled when ``journal`` is given.
+
+    A fresh token is minted for each call (both attempts send it): whether Entra caches it is undocumented.
 
     :raises ValueError: the session lacks what the event sends (an OTP without a code, say).
     """
@@ -146,62 +193,24 @@ def call_extension(
     token = tokens.mint(target, flaw=settings.token_flaw, extra_claims=settings.extra_token_claims)
     headers = {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
     payload = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    request = OutboundRequest(target.target_url, headers, payload, target.timeout_seconds)
     started = now()
-    attempts: list[Attempt] = []
-    answer: InboundResponse | TransportFailure | None = None
-    problem = configuration_problem(target, settings)
-    if problem is None:
-        answer = _send(transport, request, attempts, monotonic)
-        if target.maximum_retries and settings.retry.retries(answer):
-            if settings.retry.delay_seconds:
-                time.sleep(settings.retry.delay_seconds)
-            answer = _send(transport, request, attempts, monotonic)
-    status = answer.status if isinstance(answer, InboundResponse) else None
-    text = answer.body.decode("utf-8", errors="replace") if isinstance(answer, InboundResponse) else None
+    answer, attempts = _exchange(
+        target,
+        OutboundRequest(target.target_url, headers, payload, target.timeout_seconds),
+        transport,
+        settings,
+    )
+    received = answer if isinstance(answer, InboundResponse) else None
     common: dict[str, Any] = {
         "correlation_id": correlation_id,
-        "status": status,
-        "response_text": text,
+        "status": None if received is None else received.status,
+        "response_text": None if received is None else received.body.decode("utf-8", errors="replace"),
         "attempts": tuple(attempts),
         "request_body": body,
         "nonce": nonce,
         "started": started,
     }
-    fallback = target.fallback_to_microsoft_on_error
-    if problem is not None or isinstance(answer, TransportFailure):
-        if problem is None:
-            assert isinstance(answer, TransportFailure)
-            timeout = answer.kind is FailureKind.TIMEOUT
-            code = ErrorCode.TIMED_OUT if timeout else ErrorCode.CONNECTION_ERROR
-            problem = Broken(code, answer.detail)
-        action, view, code, rule = _failed(target.event, problem.code, problem.rule, correlation_id, fallback)
-        outcome = CalloutOutcome(target.event, action, view, error_code=code, rule=rule, **common)
-    else:
-        assert answer is not None
-        page = tuple(session.attributes)
-        try:
-            verdict = judge(
-                target.event, answer.status, answer.headers, answer.body, page_attributes=page, nonce=nonce,
-                rules=settings.rules,
-            )  # fmt: skip
-        except Broken as broken:
-            action, view, code, rule = _failed(
-                target.event, broken.code, broken.rule, correlation_id, fallback
-            )
-            outcome = CalloutOutcome(target.event, action, view, error_code=code, rule=rule, **common)
-        else:
-            outcome = CalloutOutcome(
-                target.event,
-                verdict.action,
-                verdict.user_view,
-                claims=verdict.claims,
-                values=verdict.values,
-                ignored=verdict.ignored,
-                notes=verdict.notes,
-                **common,
-            )
+    outcome = _verdict(target, session, answer, settings, common)
     if journal is not None:
-        response_headers = answer.headers if isinstance(answer, InboundResponse) else {}
-        journal.record(callout_record(target, outcome, headers, response_headers))
+        journal.record(callout_record(target, outcome, headers, {} if received is None else received.headers))
     return outcome
