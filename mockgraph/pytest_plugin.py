@@ -12,6 +12,7 @@ autouse, and the only hook registers the ``mockgraph`` marker. Fixtures:
 - ``make_mockgraph_server`` (session) and ``mockgraph_server``: a live server on 127.0.0.1 serving
   this test's app, with ``url_for()``.
 - ``mockgraph_signup``: a sign-up simulator over this test's user flows and connectors.
+- ``mockgraph_callouts``: a custom authentication extension simulator signing with this test's emulator's key.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from flask import Flask
     from flask.testing import FlaskClient
 
+    from mockgraph.callouts import ExtensionSimulator
     from mockgraph.server.threaded import MockGraphServer
     from mockgraph.signup import Simulator
     from mockgraph.storage.store import Store
@@ -233,3 +235,15 @@ def mockgraph_signup(mockgraph_app: Flask, mockgraph_settings: MockGraphSettings
     from mockgraph.signup import Simulator
 
     return Simulator.for_app(mockgraph_app, tenant_id=mockgraph_settings.tenant_id)
+
+
+@pytest.fixture
+def mockgraph_callouts(mockgraph_app: Flask) -> ExtensionSimulator:
+    """A ``mockgraph.callouts.ExtensionSimulator`` whose tokens this test's emulator publishes the key for.
+
+    It calls real target URLs; set ``.transport = transport_for(your_app)`` to call a WSGI or ASGI app
+    in-process. Its ``journal`` holds each call in the sign-in log's shape.
+    """
+    from mockgraph.callouts import ExtensionSimulator
+
+    return ExtensionSimulator.for_app(mockgraph_app)

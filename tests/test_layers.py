@@ -6,7 +6,7 @@ Layers, low to high (a module may import its own layer and the layers below it):
     1 storage, identity         the Store protocol and its stores; tokens, keys, verification, decisions
     2 web                       per-app state, routing, dispatch, HTTP helpers, hooks, journal, faults, Entra
     3 resources                 one package per Graph resource: table, model, views
-    4 signup                    the sign-up simulator
+    4 signup, callouts          the sign-up simulator; custom authentication extension callouts
     5 admin                     the /_mockgraph API, seed and snapshot, the served OpenAPI
     6 app                       create_app, the composition root
     7 testing, server, verify, cli, and the top-level entry points
@@ -32,6 +32,7 @@ RANKS = {
     "web": 2,
     "resources": 3,
     "signup": 4,
+    "callouts": 4,
     "admin": 5,
     "app": 6,
     "testing": 7,

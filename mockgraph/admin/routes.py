@@ -18,7 +18,7 @@ from flask import Blueprint, Flask, Response, request
 
 from mockgraph.admin.guard import ADMIN_PREFIX
 from mockgraph.admin.openapi import serve_openapi
-from mockgraph.admin.simulate import simulate
+from mockgraph.admin.simulate import simulate, simulate_extension
 from mockgraph.admin.snapshot import SNAPSHOT_VERSION, apply_seed, export_state, reset_graph_objects
 from mockgraph.core.errors import AuthorizationDenied, BadRequest
 from mockgraph.identity.tokens import BadToken
@@ -173,6 +173,7 @@ ADMIN_ROUTES: tuple[tuple[str, Callable[[], Response], tuple[str, ...]], ...] = 
     ("/faults", clear_faults, ("DELETE",)),
     ("/token", token, ("POST",)),
     ("/simulate", simulate, ("POST",)),
+    ("/simulate/extension", simulate_extension, ("POST",)),
     ("/openapi.json", serve_openapi, ("GET",)),
 )
 

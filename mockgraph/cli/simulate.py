@@ -1,4 +1,8 @@
-"""``mockgraph simulate``: call a connector endpoint as Entra or B2C would, directly or through a running emulator."""
+"""``mockgraph simulate``: call a connector endpoint as Entra or B2C would, directly or through a running emulator.
+
+With ``--event``, call a custom authentication extension instead: the documented body for that event, a bearer
+token the endpoint can validate, the answer judged as Entra would (see ``mockgraph.callouts``).
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ from typing import Any
 
 import requests
 
-from mockgraph.admin.simulate import SIMULATE_PATH
+from mockgraph.admin.simulate import EXTENSION_PATH, SIMULATE_PATH
 from mockgraph.core.errors import GraphError
 from mockgraph.signup import HttpTransport, OutcomeKind, try_connector
 from mockgraph.signup.documents import read_settings, read_user
@@ -26,11 +30,13 @@ def register(subparsers: Any) -> None:
         description=(
             "Either --target-url (call that endpoint directly with Basic credentials) or --server with "
             "--user-flow (ask a running emulator to run its stored flow; without --step the whole sign-up is "
-            "walked). Prints the outcome as JSON. Exit status 0: Continue (or a completed sign-up); 1: block page, "
-            "validation error or failure; 2: the simulation could not run."
+            "walked). With --event, call a custom authentication extension at --target-url (directly, or with "
+            "--server through that emulator, whose key then signs the token). Prints the outcome as JSON. Exit "
+            "status 0: Continue (or a completed sign-up, or an extension answer after which the sign-in goes on); "
+            "1: block page, validation error or failure; 2: the simulation could not run."
         ),
     )
-    parser.add_argument("--user", required=True, help="the user as JSON, or @FILE holding it")
+    parser.add_argument("--user", help="the user as JSON, or @FILE holding it (connectors)")
     parser.add_argument("--step", help="PostFederationSignup, PostAttributeCollection or PreTokenIssuance")
     parser.add_argument("--settings", help="flow settings as JSON, or @FILE (timeoutSeconds, collected, ...)")
     parser.add_argument("--target-url", help="the connector endpoint to call directly")
@@ -45,6 +51,22 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--insecure", action="store_true", help="do not verify the connector's TLS certificate"
     )
+    extension = parser.add_argument_group("custom authentication extensions")
+    extension.add_argument(
+        "--event",
+        help="tokenIssuanceStart, attributeCollectionStart, attributeCollectionSubmit, emailOtpSend or passwordSubmit",
+    )
+    extension.add_argument("--resource-id", help="the API app's resourceId, api://{host}/{appId}")
+    extension.add_argument(
+        "--target",
+        help="more target fields as JSON or @FILE (tenantKind, accessTokenAcceptedVersion, timeoutInMilliseconds, "
+        "passwordEncryptionKey..., or Graph's 'extension' and 'listener' records)",
+    )
+    extension.add_argument(
+        "--session", help="the session as JSON or @FILE (user, attributes, oneTimeCode...)"
+    )
+    extension.add_argument("--token-flaw", help="send a deliberately bad token (wrong-azp, expired...)")
+    extension.add_argument("--key-file", type=Path, help="PEM signing key for the token (without --server)")
     parser.set_defaults(handler=run)
 
 
@@ -59,6 +81,11 @@ def _json_argument(value: str | None, what: str) -> Any:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.event:
+        return _extension(args)
+    if args.user is None:
+        print("mockgraph simulate: --user is required (or --event for an extension)", file=sys.stderr)
+        return 2
     try:
         user = _json_argument(args.user, "--user")
         settings = _json_argument(args.settings, "--settings")
@@ -109,3 +136,55 @@ def _through_server(args: argparse.Namespace, user: Any, settings: Any) -> int:
         return 2
     done = document.get("completed") if args.step is None else document.get("outcome") == "continue"
     return 0 if done else 1
+
+
+def _extension_body(args: argparse.Namespace) -> dict[str, Any]:
+    target = dict(_json_argument(args.target, "--target") or {})
+    target.setdefault("event", args.event)
+    if args.target_url:
+        target.setdefault("targetUrl", args.target_url)
+    if args.resource_id:
+        target.setdefault("resourceId", args.resource_id)
+    if args.tenant:
+        target.setdefault("tenantId", args.tenant)
+    settings = dict(_json_argument(args.settings, "--settings") or {})
+    if args.token_flaw:
+        settings["tokenFlaw"] = args.token_flaw
+    if args.insecure:
+        settings["verifyTls"] = False
+    return {
+        "target": target,
+        "session": _json_argument(args.session, "--session") or {},
+        "settings": settings,
+    }
+
+
+def _extension(args: argparse.Namespace) -> int:
+    """One callout, judged; exit 0 when the sign-in goes on after it."""
+    from mockgraph.callouts import ExtensionSimulator
+    from mockgraph.callouts.documents import read_request
+    from mockgraph.identity.keys import signing_key_for
+    from mockgraph.identity.tokens import TokenFactory
+
+    try:
+        body = _extension_body(args)
+        if args.server:
+            response = requests.post(args.server.rstrip("/") + EXTENSION_PATH, json=body, timeout=60)
+            document = response.json()
+            if response.status_code != 200:
+                print(json.dumps(document, indent=2, ensure_ascii=False))
+                return 2
+        else:
+            wanted = read_request(body)
+            assert wanted.target is not None
+            simulator = ExtensionSimulator(
+                TokenFactory(signing_key_for(args.key_file)),
+                transport=HttpTransport(verify=wanted.verify_tls),
+                settings=wanted.settings,
+            )
+            document = simulator.call(wanted.target, wanted.session).to_json()
+    except (GraphError, OSError, ValueError) as error:
+        print(f"mockgraph simulate: {getattr(error, 'message', error)}", file=sys.stderr)
+        return 2
+    print(json.dumps(document, indent=2, ensure_ascii=False))
+    return 0 if document.get("proceeds") else 1

@@ -42,6 +42,11 @@ SECRET_NAMES = frozenset(
         "code",  # OAuth's authorization code (a form field, a redirect's query)
         "privatekey",
         "apikey",
+        # A custom authentication extension's callout: the email one-time code, the JWE holding the password
+        # and the password claim inside it.
+        "onetimecode",
+        "encryptedpasswordcontext",
+        "userpassword",
     }
 )
 

@@ -1,4 +1,10 @@
-"""Entra's OpenID discovery documents and key sets, built for a base URL (pure data, no HTTP)."""
+"""Entra's OpenID discovery documents and key sets, built for a base URL (pure data, no HTTP).
+
+Two issuer families: workforce tenants' ``https://login.microsoftonline.com/{tid}/v2.0`` and external
+(CIAM) tenants' ``https://{label}.ciamlogin.com/{tid}/v2.0``, where the label is the tenant's initial
+domain prefix (``contoso`` of ``contoso.onmicrosoft.com``, as the docs write it) or its id (as production
+tokens were seen to carry it). The CIAM documents are served on whichever ``*.ciamlogin.com`` host asks.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +13,27 @@ from typing import Any
 from mockgraph.identity.keys import SigningKey
 
 TENANT_PLACEHOLDER = "{tenantid}"
+LOGIN_HOST = "login.microsoftonline.com"
+CIAM_DOMAIN = "ciamlogin.com"
+
+
+def workforce_issuer(tenant_id: str) -> str:
+    """The v2 issuer of a workforce tenant's tokens."""
+    return f"https://{LOGIN_HOST}/{tenant_id}/v2.0"
+
+
+def ciam_issuer(label: str, tenant_id: str) -> str:
+    """The v2 issuer of an external tenant's tokens at ``{label}.ciamlogin.com``."""
+    return f"https://{label.lower()}.{CIAM_DOMAIN}/{tenant_id}/v2.0"
+
+
+def ciam_label(host: str) -> str | None:
+    """``contoso`` for ``contoso.ciamlogin.com`` (port and case ignored); None for any other host."""
+    name = host.partition(":")[0].lower().rstrip(".")
+    label, dot, domain = name.partition(".")
+    return label if dot and domain == CIAM_DOMAIN and label else None
+
+
 _CLAIMS_V2 = [
     "sub", "iss", "cloud_instance_name", "cloud_instance_host_name", "cloud_graph_host_name", "msgraph_host",
     "aud", "exp", "iat", "auth_time", "acr", "nonce", "preferred_username", "name", "tid", "ver", "at_hash",
@@ -29,14 +56,22 @@ def _cloud(region: str | None) -> dict[str, Any]:
     }
 
 
-def openid_configuration_v2(base_url: str, segment: str, tenant_id: str | None) -> dict[str, Any]:
+def openid_configuration_v2(
+    base_url: str, segment: str, tenant_id: str | None, *, ciam: str | None = None
+) -> dict[str, Any]:
     """``/{tenant}/v2.0/.well-known/openid-configuration``; ``tenant_id`` None for common/organizations.
 
     Endpoints point at ``base_url`` (the emulator itself); the issuer keeps Entra's real host, because it
-    is an identifier that id tokens carry, not a URL anyone fetches.
+    is an identifier that tokens carry, not a URL anyone fetches. ``ciam`` (the label of a
+    ``*.ciamlogin.com`` host) makes it an external tenant's document, with that host's issuer.
     """
     path = tenant_id or segment
     root = f"{base_url}/{path}"
+    issuer = (
+        workforce_issuer(tenant_id or TENANT_PLACEHOLDER)
+        if ciam is None
+        else ciam_issuer(ciam, tenant_id or TENANT_PLACEHOLDER)
+    )
     return {
         "token_endpoint": f"{root}/oauth2/v2.0/token",
         "token_endpoint_auth_methods_supported": _AUTH_METHODS,
@@ -46,7 +81,7 @@ def openid_configuration_v2(base_url: str, segment: str, tenant_id: str | None) 
         "id_token_signing_alg_values_supported": ["RS256"],
         "response_types_supported": ["code", "id_token", "code id_token", "id_token token"],
         "scopes_supported": ["openid", "profile", "email", "offline_access"],
-        "issuer": f"https://login.microsoftonline.com/{tenant_id or TENANT_PLACEHOLDER}/v2.0",
+        "issuer": issuer,
         "request_uri_parameter_supported": False,
         "userinfo_endpoint": "https://graph.microsoft.com/oidc/userinfo",
         "authorization_endpoint": f"{root}/oauth2/v2.0/authorize",
@@ -57,6 +92,7 @@ def openid_configuration_v2(base_url: str, segment: str, tenant_id: str | None) 
         "claims_supported": _CLAIMS_V2,
         "kerberos_endpoint": f"{root}/kerberos",
         **_cloud("NA" if tenant_id else None),
+        **({"cloud_instance_name": CIAM_DOMAIN} if ciam is not None else {}),
     }
 
 
@@ -88,13 +124,19 @@ def openid_configuration_v1(base_url: str, segment: str, tenant_id: str | None) 
 
 
 def key_set(
-    keys: tuple[SigningKey, ...], *, tenant_id: str | None = None, v2: bool = False
+    keys: tuple[SigningKey, ...],
+    *,
+    tenant_id: str | None = None,
+    v2: bool = False,
+    ciam: str | None = None,
 ) -> dict[str, Any]:
-    """A JWKS; v2 key sets also name the issuer each key signs for, as Entra's do."""
+    """A JWKS; v2 key sets also name the issuer each key signs for, as Entra's do (``ciam``: see above)."""
+    tenant = tenant_id or TENANT_PLACEHOLDER
+    issuer = workforce_issuer(tenant) if ciam is None else ciam_issuer(ciam, tenant)
     entries = []
     for key in keys:
         entry = key.public_jwk()
         if v2:
-            entry["issuer"] = f"https://login.microsoftonline.com/{tenant_id or TENANT_PLACEHOLDER}/v2.0"
+            entry["issuer"] = issuer
         entries.append(entry)
     return {"keys": entries}

@@ -4,8 +4,8 @@ While a ``GraphMock`` is active:
 
 - every ``requests`` call (through ``responses``) and every ``httpx`` call, sync or async (by patching
   ``httpx.HTTPTransport.handle_request`` and ``httpx.AsyncHTTPTransport.handle_async_request``, as respx
-  does), to ``https://graph.microsoft.com/...`` or ``https://login.microsoftonline.com/...`` is answered
-  by the app's WSGI callable, in this process;
+  does), to ``https://graph.microsoft.com/...``, ``https://login.microsoftonline.com/...`` or an external
+  tenant's ``https://{tenant}.ciamlogin.com/...`` is answered by the app's WSGI callable, in this process;
 - the sign-up simulator's real-HTTP calls (``DeadlineTransport.send``, which uses neither library) likewise;
 - any other Graph URL gets Graph's own error from the app (the catch-all route), never the network;
 - any other host is refused with the library's connection error (and journaled as unroutable), unless
@@ -32,6 +32,7 @@ from werkzeug.datastructures import Headers
 from werkzeug.test import EnvironBuilder, run_wsgi_app
 
 from mockgraph.app import create_app
+from mockgraph.identity.discovery import ciam_label
 from mockgraph.testing.testkit import Connectors, Tokens, reset
 from mockgraph.web.faults import Faults
 from mockgraph.web.hooks import GRAPH_HOST, LOGIN_HOST, faults_of, journal_of
@@ -214,7 +215,8 @@ class GraphMock:
 
     def answer(self, method: str, url: str, headers: Iterable[tuple[str, str]], body: bytes) -> Answer | None:
         """The app's answer for an intercepted host; None (after journaling it) for a refused host."""
-        if _host(url) in INTERCEPTED_HOSTS:
+        host = _host(url)
+        if host in INTERCEPTED_HOSTS or ciam_label(host) is not None:
             return call_app(self.app, method, url, headers, body)
         self._journal_refusal(method, url)
         return None
@@ -237,8 +239,9 @@ class GraphMock:
 
     def _refusal_message(self, url: str) -> str:
         return (
-            f"mockgraph refused a connection to {_host(url)!r}: only graph.microsoft.com and "
-            "login.microsoftonline.com are answered; pass allow_hosts=[...] to let other hosts through"
+            f"mockgraph refused a connection to {_host(url)!r}: only graph.microsoft.com, "
+            "login.microsoftonline.com and *.ciamlogin.com are answered; pass allow_hosts=[...] to let other "
+            "hosts through"
         )
 
     def _answer_requests(self, request: Any) -> tuple[int, dict[str, str], bytes]:

@@ -1,4 +1,9 @@
-"""Flask routes for Entra's discovery, key-set, user-realm and token endpoints (thin views over the issuer)."""
+"""Flask routes for Entra's discovery, key-set, user-realm and token endpoints (thin views over the issuer).
+
+Asked on a ``*.ciamlogin.com`` host (the interceptor forwards those), the v2 discovery document and key set
+are an external tenant's, with that host's issuer, so a validator set up with the production metadata URL
+works unchanged.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,12 @@ from typing import TYPE_CHECKING, Any
 
 from flask import Flask, Response, jsonify, request
 
-from mockgraph.identity.discovery import key_set, openid_configuration_v1, openid_configuration_v2
+from mockgraph.identity.discovery import (
+    ciam_label,
+    key_set,
+    openid_configuration_v1,
+    openid_configuration_v2,
+)
 from mockgraph.identity.issuer import TENANTLESS
 from mockgraph.identity.oauth_errors import EntraError, unknown_tenant
 from mockgraph.web.exposure import base_url as exposure_base_url
@@ -47,7 +57,8 @@ def register_entra_routes(app: Flask, gatekeeper: Gatekeeper) -> None:
 
     @app.get("/<tenant>/v2.0/.well-known/openid-configuration", endpoint="entra_openid_configuration_v2")
     def openid_v2(tenant: str) -> Response:
-        return document(openid_configuration_v2, tenant)
+        ciam = ciam_label(request.host)
+        return document(lambda *args: openid_configuration_v2(*args, ciam=ciam), tenant)
 
     @app.get("/<tenant>/.well-known/openid-configuration", endpoint="entra_openid_configuration_v1")
     def openid_v1(tenant: str) -> Response:
@@ -60,7 +71,7 @@ def register_entra_routes(app: Flask, gatekeeper: Gatekeeper) -> None:
         except EntraError as exc:
             exc.error = "invalid_tenant"
             return error(exc)
-        return jsonify(key_set((gatekeeper.key,), tenant_id=tid, v2=True))
+        return jsonify(key_set((gatekeeper.key,), tenant_id=tid, v2=True, ciam=ciam_label(request.host)))
 
     @app.get("/<tenant>/discovery/keys", endpoint="entra_keys_v1")
     def keys_v1(tenant: str) -> Response:

@@ -1,7 +1,8 @@
 """Flask hooks that feed every app's request journal and apply its faults (``EmulatorState.journal``/``faults``).
 
-Also keeps the two real hostnames apart when the interceptor forwards them into one app: Entra's routes
-are not served on ``graph.microsoft.com``, and Graph's are not served on ``login.microsoftonline.com``.
+Also keeps the real hostnames apart when the interceptor forwards them into one app: Entra's routes are
+not served on ``graph.microsoft.com``, and Graph's are not served on ``login.microsoftonline.com`` or an
+external tenant's ``*.ciamlogin.com``.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from werkzeug.exceptions import HTTPException
 
 from mockgraph.core.errors import GraphError
 from mockgraph.core.json_limits import JsonRefused, parse_json
+from mockgraph.identity.discovery import ciam_label
 from mockgraph.web import exposure
 from mockgraph.web.context import RequestContext, request_context
 from mockgraph.web.faults import Faults
@@ -77,7 +79,7 @@ def _start() -> Response | None:
             current_state().router.resolve(request.method, request.path)
             context.unroutable = False
         return None
-    if host == LOGIN_HOST:
+    if host == LOGIN_HOST or ciam_label(host) is not None:
         context.unroutable = True
         response = Response(
             json.dumps({"error": "not_found", "error_description": f"No Entra endpoint at {request.path}."}),
