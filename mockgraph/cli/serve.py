@@ -175,7 +175,8 @@ def _print_banner(settings: ServeSettings, config: MockGraphConfig, base: str, t
         lines.append(f"  App id:    {config.apps[0].client_id}")
     lines.append(f"  Admin:     {base}/_mockgraph/health")
     if tls is not None:
-        lines.append(f"  Trust CA:  {tls.ca_file}")
+        # Absolute: the banner is read from other folders (a test harness, another shell, a CI step).
+        lines.append(f"  Trust CA:  {Path(tls.ca_file).absolute()}")
     lines.append(READY_LINE)
     print("\n".join(lines), flush=True)
 

@@ -234,6 +234,12 @@ def _check(settings: ServeSettings) -> None:
         raise ConfigError(
             f"state {settings.state} is a directory; give a file path such as {settings.state / 'state.db'}"
         )
+    if settings.state is not None and not settings.state.parent.is_dir():
+        # A typo in a folder name must not quietly become a new tree of folders holding a fresh state.
+        raise ConfigError(
+            f"state {settings.state}: the folder {settings.state.parent} does not exist; create it first "
+            f"({settings.sources.get('state', 'state')})"
+        )
     if settings.workers > 1 and settings.state is None:
         raise ConfigError("workers > 1 need a shared state file: add --state PATH (or MOCKGRAPH_STATE)")
     if settings.workers > 1 and os.name != "posix":
