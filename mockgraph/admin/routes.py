@@ -14,7 +14,13 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, request
 
-from mockgraph.admin.snapshot import SNAPSHOT_VERSION, apply_seed, export_state, reset_graph_objects
+from mockgraph.admin.snapshot import (
+    SNAPSHOT_VERSION,
+    apply_seed,
+    export_state,
+    landed_in,
+    reset_graph_objects,
+)
 from mockgraph.core.errors import BadRequest, GraphError
 from mockgraph.identity.tokens import BadToken
 from mockgraph.storage.sqlite import SqliteStore
@@ -87,7 +93,16 @@ def seed() -> Response:
         directory=state.gatekeeper.directory,
         contracts=state.contracts,
     )
-    return json_response({"added": counts.to_json()})
+    # Name the tenants: a seed without them lands in the default tenant, which a client using its own lists empty.
+    default_tenant = state.gatekeeper.directory.default_tenant_id.lower()
+    return json_response(
+        {
+            "added": counts.to_json(),
+            "objectsByTenant": counts.by_tenant,
+            "defaultTenant": default_tenant,
+            "summary": landed_in(counts, default_tenant),
+        }
+    )
 
 
 @admin.get("/snapshot")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -66,15 +66,17 @@ def reset_graph_objects(store: Store) -> None:
 
 @dataclass(frozen=True)
 class SeedCounts:
-    """How many objects of each kind a seed added."""
+    """How many objects of each kind a seed added, and where its Graph objects landed."""
 
     tenants: int = 0
     apps: int = 0
     users: int = 0
     objects: int = 0
+    # {tenant id: {collection: how many}}: a client calling with another tenant's token lists none of them.
+    by_tenant: dict[str, dict[str, int]] = field(default_factory=dict, compare=False)
 
     def to_json(self) -> dict[str, int]:
-        return asdict(self)
+        return {name: value for name, value in asdict(self).items() if name != "by_tenant"}
 
 
 def _records(
@@ -144,9 +146,12 @@ def apply_seed(
         for target in targets:
             target.register(entries)
     limit = config.connector_limit
+    by_tenant: dict[str, dict[str, int]] = {}
     for tenant, collection, record in rows:
         store.insert(tenant, collection, record, limit=limit if collection == connectors.COLLECTION else None)
-    return SeedCounts(len(entries.tenants), len(entries.apps), len(entries.users), len(rows))
+        landed = by_tenant.setdefault(tenant, {})
+        landed[collection] = landed.get(collection, 0) + 1
+    return SeedCounts(len(entries.tenants), len(entries.apps), len(entries.users), len(rows), by_tenant)
 
 
 def _entries(document: dict[str, Any]) -> Entries:
@@ -192,6 +197,18 @@ def read_seed_file(path: Path) -> Any:
         raise ValueError(f"seed file {path} cannot be read: {error.strerror}") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise ValueError(f"seed file {path} is not valid JSON: {error}") from None
+
+
+def landed_in(counts: SeedCounts, default_tenant: str) -> str:
+    """Where a seed's Graph objects went, in one line: ``3 apiConnectors in tenant X (the default tenant)``."""
+    if not counts.by_tenant:
+        return "no Graph objects"
+    parts = []
+    for tenant, collections in counts.by_tenant.items():
+        held = ", ".join(f"{count} {collection}" for collection, count in collections.items())
+        default = " (the default tenant)" if tenant == default_tenant.lower() else ""
+        parts.append(f"{held} in tenant {tenant}{default}")
+    return "; ".join(parts)
 
 
 def seed_error_message(error: GraphError) -> str:
