@@ -72,7 +72,8 @@ def test_a_token_minted_in_another_process_without_the_server_is_refused(server:
     )
     # TOKEN=$(mockgraph token) captures the token alone; the advice goes to stderr.
     assert len(result.stdout.split()) == 1
-    assert "one-off key" in result.stderr and "--url" in result.stderr
+    assert "one-off key" in result.stderr
+    assert "--url" in result.stderr
     answer = requests.get(
         server.url_for("/beta/identity/apiConnectors"),
         headers={"Authorization": f"Bearer {result.stdout.strip()}"},

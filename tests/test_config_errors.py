@@ -51,7 +51,8 @@ def test_a_bad_toml_entry_names_the_file_the_key_and_what_is_wanted(
     assert message.startswith(f"config file {path}: "), message
     assert says in message
     assert "\n" not in message
-    assert "__init__" not in message and "positional argument" not in message
+    assert "__init__" not in message
+    assert "positional argument" not in message
     assert SECRET not in message
 
 

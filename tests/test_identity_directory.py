@@ -102,7 +102,10 @@ def test_an_entry_naming_an_unknown_tenant_is_refused_and_nothing_is_written() -
 def test_a_stored_entry_gone_bad_is_refused_when_the_directory_is_built() -> None:
     store = MemoryStore()
     store.insert(DIRECTORY_TENANT, "tenants", {"id": "x", "entry": {"tenantId": 5}})
-    with pytest.raises(ValueError, match=r"stored directory entry tenants\[0\]: 'tenantId' must be a non-empty string, got a number"):
+    with pytest.raises(
+        ValueError,
+        match=r"stored directory entry tenants\[0\]: 'tenantId' must be a non-empty string, got a number",
+    ):
         Directory(MockGraphConfig(), store)
 
 
