@@ -14,13 +14,7 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, request
 
-from mockgraph.admin.snapshot import (
-    SNAPSHOT_VERSION,
-    apply_seed,
-    export_state,
-    landed_in,
-    reset_graph_objects,
-)
+from mockgraph.admin.snapshot import SNAPSHOT_VERSION, apply_seed, export_state, reset_graph_objects
 from mockgraph.core.errors import BadRequest, GraphError
 from mockgraph.identity.tokens import BadToken
 from mockgraph.storage.sqlite import SqliteStore
@@ -100,7 +94,7 @@ def seed() -> Response:
             "added": counts.to_json(),
             "objectsByTenant": counts.by_tenant,
             "defaultTenant": default_tenant,
-            "summary": landed_in(counts, default_tenant),
+            "summary": counts.summary(default_tenant),
         }
     )
 

@@ -78,6 +78,17 @@ class SeedCounts:
     def to_json(self) -> dict[str, int]:
         return {name: value for name, value in asdict(self).items() if name != "by_tenant"}
 
+    def summary(self, default_tenant: str) -> str:
+        """Where the Graph objects went, in one line: ``3 apiConnectors in tenant X (the default tenant)``."""
+        if not self.by_tenant:
+            return "no Graph objects"
+        parts = []
+        for tenant, collections in self.by_tenant.items():
+            held = ", ".join(f"{count} {collection}" for collection, count in collections.items())
+            default = " (the default tenant)" if tenant == default_tenant.lower() else ""
+            parts.append(f"{held} in tenant {tenant}{default}")
+        return "; ".join(parts)
+
 
 def _records(
     document: dict[str, Any], contracts: Contracts, default_tenant: str
@@ -146,12 +157,18 @@ def apply_seed(
         for target in targets:
             target.register(entries)
     limit = config.connector_limit
-    by_tenant: dict[str, dict[str, int]] = {}
     for tenant, collection, record in rows:
         store.insert(tenant, collection, record, limit=limit if collection == connectors.COLLECTION else None)
-        landed = by_tenant.setdefault(tenant, {})
-        landed[collection] = landed.get(collection, 0) + 1
-    return SeedCounts(len(entries.tenants), len(entries.apps), len(entries.users), len(rows), by_tenant)
+    return SeedCounts(len(entries.tenants), len(entries.apps), len(entries.users), len(rows), _landed(rows))
+
+
+def _landed(rows: list[tuple[str, str, Record]]) -> dict[str, dict[str, int]]:
+    """How many objects of each collection went to each tenant."""
+    landed: dict[str, dict[str, int]] = {}
+    for tenant, collection, _ in rows:
+        held = landed.setdefault(tenant, {})
+        held[collection] = held.get(collection, 0) + 1
+    return landed
 
 
 def _entries(document: dict[str, Any]) -> Entries:
@@ -197,18 +214,6 @@ def read_seed_file(path: Path) -> Any:
         raise ValueError(f"seed file {path} cannot be read: {error.strerror}") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise ValueError(f"seed file {path} is not valid JSON: {error}") from None
-
-
-def landed_in(counts: SeedCounts, default_tenant: str) -> str:
-    """Where a seed's Graph objects went, in one line: ``3 apiConnectors in tenant X (the default tenant)``."""
-    if not counts.by_tenant:
-        return "no Graph objects"
-    parts = []
-    for tenant, collections in counts.by_tenant.items():
-        held = ", ".join(f"{count} {collection}" for collection, count in collections.items())
-        default = " (the default tenant)" if tenant == default_tenant.lower() else ""
-        parts.append(f"{held} in tenant {tenant}{default}")
-    return "; ".join(parts)
 
 
 def seed_error_message(error: GraphError) -> str:
