@@ -81,9 +81,10 @@ def test_a_token_minted_in_another_process_without_the_server_is_refused(server:
     )
     assert_graph_error(answer, 401, "InvalidAuthenticationToken", "Access token validation failure.")
     reason = answer.headers["x-mockgraph-reason"]
-    kid = jwt.get_unverified_header(result.stdout.strip())["kid"]
-    assert reason == (
-        f"kid '{kid}' is not in the emulator's JWKS: the token was signed by another key (e.g. 'mockgraph token' "
+    # The kid is quoted first (or "<redacted>", where long base64 runs in reasons are redacted).
+    assert reason.startswith("kid '")
+    assert reason.endswith(
+        "' is not in the emulator's JWKS: the token was signed by another key (e.g. 'mockgraph token' "
         "without --url); get one this server signs: mockgraph token --url <this server's URL>"
     )
 
