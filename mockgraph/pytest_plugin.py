@@ -8,7 +8,9 @@ autouse, and the only hook registers the ``mockgraph`` marker. Fixtures:
   strict by default: a request the emulator could not route fails the test at teardown;
 - ``mockgraph_client``, ``mockgraph_store``, ``mockgraph_connectors``, ``mockgraph_tokens``, ``mockgraph_journal``,
   ``mockgraph_faults``: the test client, seeding, token minting, the journal and fault settings;
-- ``mockgraph``: a ``GraphMock`` intercepting ``requests`` and ``httpx`` for this test;
+- ``mockgraph``: a ``GraphMock`` intercepting ``requests`` and ``httpx`` for this test (and letting the live
+  server through when the test uses ``mockgraph_server`` too);
+- ``make_mockgraph`` (session): fresh ``GraphMock`` objects on demand, one per Hypothesis example;
 - ``make_mockgraph_server`` (session) and ``mockgraph_server``: a live server on 127.0.0.1 serving
   this test's app, with ``url_for()``.
 - ``mockgraph_signup``: a sign-up simulator over this test's user flows and connectors.
@@ -20,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -46,6 +49,7 @@ MARKER_KEYS = frozenset({"auth_mode", "tenant", "seed", "faults", "strict", "all
 DEFAULT_AUTH_MODE = "permissive"
 
 AppFactory = Callable[..., "Flask"]
+GraphMockFactory = Callable[..., "GraphMock"]
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -127,16 +131,12 @@ def mockgraph_settings(request: pytest.FixtureRequest) -> MockGraphSettings:
 @pytest.fixture
 def mockgraph_app(make_mockgraph_app: AppFactory, mockgraph_settings: MockGraphSettings) -> Iterator[Flask]:
     """This test's emulator: empty store, journal and faults, then the marker's faults and seed applied."""
-    from mockgraph.testing.testkit import Connectors, reset
-    from mockgraph.web.hooks import faults_of, journal_of
+    from mockgraph.testing.testkit import prepare
+    from mockgraph.web.hooks import journal_of
 
     settings = mockgraph_settings
     app = make_mockgraph_app(auth_mode=settings.auth_mode, tenant=settings.tenant, **settings.config)
-    reset(app)
-    if settings.faults:
-        faults_of(app).configure(settings.faults)
-    if settings.seed:
-        Connectors(app, tenant_id=settings.tenant_id).seed_many(settings.seed)
+    prepare(app, tenant_id=settings.tenant_id, seed=settings.seed, faults=settings.faults)
     yield app
     missed = journal_of(app).unroutable()
     if settings.strict and missed:
@@ -195,15 +195,68 @@ def mockgraph_faults(mockgraph_app: Flask) -> Faults:
 
 
 @pytest.fixture
-def mockgraph(mockgraph_app: Flask, mockgraph_settings: MockGraphSettings) -> Iterator[GraphMock]:
-    """Intercept ``requests`` and ``httpx`` (sync and async) to Graph and its login host for this test."""
+def mockgraph(
+    request: pytest.FixtureRequest, mockgraph_app: Flask, mockgraph_settings: MockGraphSettings
+) -> Iterator[GraphMock]:
+    """Intercept ``requests`` and ``httpx`` (sync and async) to Graph and its login host for this test.
+
+    When the test also uses ``mockgraph_server``, that server's own address (``127.0.0.1:port``, that port
+    only) is let through. ``reset()`` returns to the test's starting state (the marker's faults and seed),
+    e.g. between Hypothesis examples."""
     from mockgraph.testing.interceptor import GraphMock
 
+    settings = mockgraph_settings
+    hosts = settings.allow_hosts
+    if "mockgraph_server" in request.fixturenames:
+        # The two fixtures serve one app: the live server is this test's Graph too, not a foreign host.
+        server: MockGraphServer = request.getfixturevalue("mockgraph_server")
+        hosts = (*hosts, urlsplit(server.url).netloc)
     graph = GraphMock(
-        mockgraph_app, allow_hosts=mockgraph_settings.allow_hosts, tenant_id=mockgraph_settings.tenant_id
+        mockgraph_app,
+        allow_hosts=hosts,
+        tenant_id=settings.tenant_id,
+        seed=settings.seed,
+        faults=settings.faults,
+        fresh=False,  # mockgraph_app has just prepared it
     )
     with graph:
         yield graph
+
+
+@pytest.fixture(scope="session")
+def make_mockgraph(make_mockgraph_app: AppFactory) -> GraphMockFactory:
+    """A ``GraphMock`` over a session-built app that starts fresh on every ``with``: one per Hypothesis example.
+
+    Session-scoped, so a ``@given`` test using it passes Hypothesis's function-scoped-fixture health check.
+    Takes the marker's options as keywords (``auth_mode``, ``tenant``, ``seed``, ``faults``, ``strict``,
+    ``allow_hosts``, other config fields); each ``with make_mockgraph(...) as graph:`` empties the app's
+    store, journal and faults, then applies ``faults`` and ``seed``.
+    """
+    from mockgraph.core.config import DEFAULT_TENANT_ID
+    from mockgraph.testing.interceptor import GraphMock
+
+    def make(
+        *,
+        auth_mode: str = DEFAULT_AUTH_MODE,
+        tenant: str | None = None,
+        seed: Any = None,
+        faults: dict[str, Any] | None = None,
+        strict: bool = True,
+        allow_hosts: tuple[str, ...] = (),
+        **config: Any,
+    ) -> GraphMock:
+        app = make_mockgraph_app(auth_mode=auth_mode, tenant=tenant, **config)
+        return GraphMock(
+            app,
+            allow_hosts=allow_hosts,
+            strict=strict,
+            tenant_id=(tenant or DEFAULT_TENANT_ID).lower(),
+            seed=seed,
+            faults=faults,
+            fresh=True,
+        )
+
+    return make
 
 
 @pytest.fixture(scope="session")

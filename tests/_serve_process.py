@@ -31,8 +31,11 @@ def server_connector(name: str = "Server API") -> dict[str, Any]:
 class ServeProcess:
     """``python -m mockgraph serve --port 0 ARGS``; ``url`` and ``ca_file`` are read from its banner."""
 
-    def __init__(self, tmp_path: Path, *args: str, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, tmp_path: Path, *args: str, env: dict[str, str] | None = None, cwd: Path | None = None
+    ) -> None:
         self.args = ["--port", "0", *args]
+        self.cwd = cwd
         self.log_file = tmp_path / f"serve-{time.monotonic_ns()}.log"
         self.env = {**os.environ, "NO_PROXY": "*", **(env or {})}
         self.process: subprocess.Popen[str] | None = None
@@ -48,6 +51,7 @@ class ServeProcess:
                 stderr=log,
                 text=True,
                 env=self.env,
+                cwd=self.cwd,
             )
         lines: queue.Queue[str | None] = queue.Queue()
         stdout = self.process.stdout

@@ -5,12 +5,14 @@ from __future__ import annotations
 import subprocess
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import jwt
 import pytest
 import requests
 
 from mockgraph import create_app
+from mockgraph.identity import mint_token
 from mockgraph.server.threaded import MockGraphServer
 from tests.support import assert_graph_error
 
@@ -68,12 +70,45 @@ def test_a_token_minted_in_another_process_without_the_server_is_refused(server:
     result = subprocess.run(
         [sys.executable, "-m", "mockgraph", "token"], capture_output=True, text=True, timeout=60, check=True
     )
+    # TOKEN=$(mockgraph token) captures the token alone; the advice goes to stderr.
+    assert len(result.stdout.split()) == 1
+    assert "one-off key" in result.stderr
+    assert "--url" in result.stderr
     answer = requests.get(
         server.url_for("/beta/identity/apiConnectors"),
         headers={"Authorization": f"Bearer {result.stdout.strip()}"},
         timeout=10,
     )
-    assert answer.status_code == 401
+    assert_graph_error(answer, 401, "InvalidAuthenticationToken", "Access token validation failure.")
+    reason = answer.headers["x-mockgraph-reason"]
+    # The kid is quoted first (or "<redacted>", where long base64 runs in reasons are redacted).
+    assert reason.startswith("kid '")
+    assert reason.endswith(
+        "' is not in the emulator's JWKS: the token was signed by another key (e.g. 'mockgraph token' "
+        "without --url); get one this server signs: mockgraph token --url <this server's URL>"
+    )
+
+
+def test_the_development_key_against_an_app_with_a_key_file_says_so(tmp_path: Path) -> None:
+    app = create_app({"signing_key_path": tmp_path / "state-key.pem"})
+    token = mint_token()  # this process's development key, which the app does not sign with
+    answer = app.test_client().get(
+        "/beta/identity/apiConnectors", headers={"Authorization": f"Bearer {token}"}
+    )
+    assert_graph_error(answer, 401, "InvalidAuthenticationToken")
+    reason = answer.headers["x-mockgraph-reason"]
+    assert "is this process's development key, but this app signs with its own key file" in reason
+    assert "mockgraph_tokens, or POST /_mockgraph/token" in reason
+
+
+def test_token_help_says_why_a_token_without_url_is_refused() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "mockgraph", "token", "--help"], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0
+    text = " ".join(result.stdout.split())
+    assert "x-mockgraph-reason header says the token was signed by another key" in text
+    assert "TOKEN=$(mockgraph token --url http://127.0.0.1:5000" in text
 
 
 @pytest.mark.parametrize(

@@ -102,7 +102,10 @@ def test_an_entry_naming_an_unknown_tenant_is_refused_and_nothing_is_written() -
 def test_a_stored_entry_gone_bad_is_refused_when_the_directory_is_built() -> None:
     store = MemoryStore()
     store.insert(DIRECTORY_TENANT, "tenants", {"id": "x", "entry": {"tenantId": 5}})
-    with pytest.raises(ValueError, match=r"stored directory entry tenants\[0\]: 'tenantId' must be a string"):
+    with pytest.raises(
+        ValueError,
+        match=r"stored directory entry tenants\[0\]: 'tenantId' must be a non-empty string, got a number",
+    ):
         Directory(MockGraphConfig(), store)
 
 
@@ -111,7 +114,7 @@ def test_a_stored_entry_gone_bad_is_refused_when_the_directory_is_built() -> Non
     [
         ("tenants", ["not", "an", "object"], "must be an object"),
         ("tenants", {"tenantId": "t", "shoeSize": 9}, "unknown property 'shoeSize'"),
-        ("tenants", {"tenantId": None}, "'tenantId' must be a string"),
+        ("tenants", {"tenantId": None}, "'tenantId' must be a non-empty string, got null"),
         (
             "apps",
             {"clientId": "a", "clientSecret": "s", "applicationPermissions": "X Y"},
@@ -122,7 +125,7 @@ def test_a_stored_entry_gone_bad_is_refused_when_the_directory_is_built() -> Non
             {"username": "u", "password": "p", "objectId": "o", "directoryRoles": [1]},
             "a list of strings",
         ),
-        ("apps", {"clientId": "a"}, "missing 1 required positional argument: 'client_secret'"),
+        ("apps", {"clientId": "a"}, "apps\\[0\\] is missing property 'clientSecret', a non-empty string"),
     ],
 )
 def test_entries_from_json_are_checked_field_by_field(kind: str, document: object, says: str) -> None:

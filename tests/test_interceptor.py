@@ -107,6 +107,21 @@ def test_allowed_hosts_go_through_and_nothing_else_does() -> None:
         assert [e.host for e in graph.journal.unroutable()] == ["localhost:9"]
 
 
+def test_an_allowed_host_and_port_lets_that_port_only_through() -> None:
+    with MockGraphServer(create_app({"auth_mode": "off"})) as server:
+        address = server.url.removeprefix("http://")
+        with GraphMock(allow_hosts=[address]) as graph:
+            via_requests = requests.get(server.url_for("/beta/identity/apiConnectors"), timeout=5)
+            via_httpx = httpx.get(server.url_for("/v1.0/identity/apiConnectors?$top=1"))
+            for refused in ("http://127.0.0.1:9/", f"http://localhost:{server.port}/"):
+                with pytest.raises(requests.exceptions.ConnectionError):
+                    requests.get(refused, timeout=5)
+                with pytest.raises(httpx.ConnectError):
+                    httpx.get(refused)
+        assert (via_requests.status_code, via_httpx.status_code) == (200, 200)
+        assert len(graph.journal.unroutable()) == 4
+
+
 def test_the_sign_up_simulators_real_http_is_routed_like_requests() -> None:
     # Any loopback HTTP answer will do; the emulator's 400 for an unknown path is a final one.
     connector = create_app({"auth_mode": "off"})

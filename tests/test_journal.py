@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 import pytest
+import requests
 from flask.testing import FlaskClient
 
 from mockgraph import create_app, make_pkcs12
+from mockgraph.testing.interceptor import GraphMock
 from mockgraph.testing.testkit import Tokens
+from mockgraph.web.faults import Faults
 from mockgraph.web.journal import REDACTED, Journal, JournalEntry, json_differences, redact
 from mockgraph.web.state import state_of
 from tests.support import basic_auth, connector_body, pkcs12_auth
@@ -183,6 +187,90 @@ def test_a_retry_after_retry_after_is_fine_and_other_paths_do_not_count() -> Non
     journal.record(entry("POST", started=11.1, finished=11.2, status=201))
     assert journal.early_retries() == []
     journal.assert_retries_honoured()
+
+
+class FakeClock:
+    """What a test that fakes its client's sleep has: a clock the fake sleep moves forward, instantly."""
+
+    def __init__(self) -> None:
+        self.now = 1_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def get_with_retries(
+    headers: dict[str, str], sleep: Callable[[float], None], *, wait: float | None = None
+) -> int:
+    """A client's retry loop, with its sleep injected: it waits Retry-After (or ``wait``) and tries again."""
+    for _ in range(3):
+        response = requests.get(f"https://graph.microsoft.com{CONNECTORS}", headers=headers, timeout=5)
+        if response.status_code != 429:
+            return response.status_code
+        sleep(float(response.headers["Retry-After"]) if wait is None else wait)
+    return response.status_code
+
+
+def test_a_faked_sleep_that_honours_retry_after_is_judged_by_the_shared_clock(
+    mockgraph: GraphMock, mockgraph_faults: Faults
+) -> None:
+    clock = FakeClock()
+    mockgraph.journal.use_clock(clock)
+    mockgraph_faults.fail_next(1, status=429, retry_after=10)
+    assert get_with_retries(mockgraph.tokens.headers(), clock.sleep) == 200
+    assert [e.client_time for e in mockgraph.journal.entries()] == [1_000.0, 1_010.0]
+    assert mockgraph.journal.early_retries() == []
+    mockgraph.journal.assert_retries_honoured()
+
+
+def test_a_faked_sleep_that_is_too_short_is_still_caught(
+    mockgraph: GraphMock, mockgraph_faults: Faults
+) -> None:
+    clock = FakeClock()
+    mockgraph.journal.use_clock(clock)
+    mockgraph_faults.fail_next(1, status=429, retry_after=10)
+    assert get_with_retries(mockgraph.tokens.headers(), clock.sleep, wait=1) == 200
+    (early,) = mockgraph.journal.early_retries()
+    assert early.waited == pytest.approx(1.0)
+    with pytest.raises(AssertionError, match=r"retried after 1.000s, but the 429 said Retry-After: 10"):
+        mockgraph.journal.assert_retries_honoured()
+
+
+def test_without_a_shared_clock_real_time_is_what_counts(
+    mockgraph: GraphMock, mockgraph_faults: Faults
+) -> None:
+    # The same honest client, its sleep faked but its clock not shared: in real time it did not wait.
+    clock = FakeClock()
+    mockgraph_faults.fail_next(1, status=429, retry_after=10)
+    assert get_with_retries(mockgraph.tokens.headers(), clock.sleep) == 200
+    assert len(mockgraph.journal.early_retries()) == 1
+
+
+def test_clear_returns_the_journal_to_real_time() -> None:
+    journal = Journal()
+    clock = FakeClock()
+    journal.use_clock(clock)
+    journal.record(entry())
+    assert journal.entries()[0].client_time == 1_000.0
+    journal.clear()  # what every test's reset does: the next test starts in real time
+    assert journal.client_clock is None
+    journal.record(entry())
+    assert journal.entries()[0].client_time is None
+
+
+def test_a_pair_stamped_on_only_one_clock_is_judged_in_real_time() -> None:
+    journal = Journal()
+    clock = FakeClock()
+    journal.use_clock(clock)
+    journal.record(entry(status=429, retry_after=5.0, started=3.0, finished=3.0))
+    clock.sleep(10)
+    journal.use_clock(None)
+    journal.record(entry(started=4.0, finished=4.0))
+    (early,) = journal.early_retries()
+    assert early.waited == pytest.approx(1.0)
 
 
 def test_the_journal_is_bounded_and_counts_what_it_dropped() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import httpx
 import pytest
 import requests
 from flask.testing import FlaskClient
@@ -45,6 +46,24 @@ def test_enforce_refuses_tokens_of_other_signers_and_accepts_minted_ones(
     assert mockgraph_client.get(url, headers=bad).status_code == 401
     no_role = mockgraph_tokens.headers(roles=[])
     assert mockgraph_client.get(url, headers=no_role).status_code == 403
+
+
+@pytest.mark.mockgraph(seed=[BODY], strict=False)
+def test_the_live_server_is_let_through_when_a_test_uses_both_fixtures(
+    mockgraph: GraphMock, mockgraph_server: MockGraphServer
+) -> None:
+    # No allow_hosts: the two fixtures serve one app, so the server is this test's Graph, not a foreign host.
+    headers = mockgraph.tokens.headers()
+    url = mockgraph_server.url_for("/beta/identity/apiConnectors")
+    live = requests.get(url, headers=headers, timeout=5)
+    via_httpx = httpx.get(url, headers=headers)
+    assert (live.status_code, via_httpx.status_code) == (200, 200)
+    assert [c["displayName"] for c in live.json()["value"]] == ["Seeded by marker"]
+    # Only the server's own port: another loopback port is refused as before, never reached.
+    other = "http://127.0.0.1:9/"
+    with pytest.raises(requests.exceptions.ConnectionError, match="mockgraph refused a connection"):
+        requests.get(other, timeout=5)
+    assert [e.host for e in mockgraph.journal.unroutable()] == ["127.0.0.1:9"]
 
 
 @pytest.mark.mockgraph(allow_hosts=["127.0.0.1"])

@@ -42,6 +42,7 @@ def test_defaults() -> None:
 def test_toml_env_and_flags_in_order(tmp_path: Path) -> None:
     path = tmp_path / "mockgraph.toml"
     path.write_text(TOML)
+    (tmp_path / "data").mkdir()
     from_file = load_settings({}, environ={}, config_file=path)
     assert (from_file.port, from_file.tls, from_file.connector_limit, from_file.log_format) == (
         7000,

@@ -70,9 +70,10 @@ def test_a_trickling_endpoint_times_out_at_the_deadline_and_is_retried_once(
         "There is a problem with the service.",
     )
     assert len(server.accepted) == 2
-    # The second attempt starts when the first one's deadline ends (no delay between attempts).
-    assert 1.0 <= server.accepted[1] - server.accepted[0] < 1.0 + MARGIN
-    assert 2.0 <= elapsed < 2.0 + MARGIN
+    # The second attempt starts when the first one's deadline ends (no delay between attempts); without a
+    # deadline each attempt would last the endpoint's 6 s, so the bounds below only leave room for a busy machine.
+    assert 1.0 <= server.accepted[1] - server.accepted[0] < 3.0
+    assert 2.0 <= elapsed < 5.0
 
 
 def test_the_deadline_transport_returns_a_timeout_within_the_deadline() -> None:

@@ -43,6 +43,7 @@ def _umask(mask: int) -> Iterator[None]:
 
 def test_every_file_holding_secrets_is_private(tmp_path: Path) -> None:
     folder = tmp_path / "state"
+    folder.mkdir()
     # The server (and the CLI) inherit the usual umask; entering the block starts the server, once.
     with (
         _umask(0o022),

@@ -35,6 +35,17 @@ def store(make_store: MakeStore) -> Store:
     return make_store()
 
 
+def test_tenant_counts_counts_one_collection_in_every_tenant(store: Store) -> None:
+    assert store.tenant_counts("apiConnectors") == {}
+    for tenant, collection, object_id in [("t1", "apiConnectors", "A"), ("t1", "apiConnectors", "B"),
+                                          ("t2", "apiConnectors", "C"), ("t3", "b2xUserFlows", "D")]:  # fmt: skip
+        store.insert(tenant, collection, {"id": object_id})
+    store.insert("t4", "apiConnectors", {"id": "E"})
+    store.delete("t4", "apiConnectors", "E")  # a tenant emptied again is left out
+    assert store.tenant_counts("apiConnectors") == {"t1": 2, "t2": 1}
+    assert store.tenant_counts("b2xUserFlows") == {"t3": 1}
+
+
 def test_tenants_and_collections_are_isolated(store: Store) -> None:
     store.insert("t1", "apiConnectors", {"id": "A", "displayName": "one"})
     store.insert("t2", "apiConnectors", {"id": "B", "displayName": "two"})

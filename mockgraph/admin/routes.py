@@ -73,7 +73,16 @@ def seed() -> Response:
         directory=state.gatekeeper.directory,
         contracts=state.contracts,
     )
-    return json_response({"added": counts.to_json()})
+    # Name the tenants: a seed without them lands in the default tenant, which a client using its own lists empty.
+    default_tenant = state.gatekeeper.directory.default_tenant_id.lower()
+    return json_response(
+        {
+            "added": counts.to_json(),
+            "objectsByTenant": counts.by_tenant,
+            "defaultTenant": default_tenant,
+            "summary": counts.summary(default_tenant),
+        }
+    )
 
 
 def snapshot() -> Response:

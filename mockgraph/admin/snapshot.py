@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -77,16 +77,31 @@ def reset_graph_objects(store: Store) -> None:
 
 @dataclass(frozen=True)
 class SeedCounts:
-    """How many objects of each kind a seed added."""
+    """How many objects of each kind a seed added, and where its Graph objects landed."""
 
     tenants: int = 0
     apps: int = 0
     users: int = 0
     objects: int = 0
     service_principals: int = 0
+    # {tenant id: {collection: how many}}: a client calling with another tenant's token lists none of them.
+    by_tenant: dict[str, dict[str, int]] = field(default_factory=dict, compare=False)
 
     def to_json(self) -> dict[str, int]:
-        return {"servicePrincipals" if k == "service_principals" else k: v for k, v in asdict(self).items()}
+        counts = {name: value for name, value in asdict(self).items() if name != "by_tenant"}
+        counts["servicePrincipals"] = counts.pop("service_principals")
+        return counts
+
+    def summary(self, default_tenant: str) -> str:
+        """Where the Graph objects went, in one line: ``3 apiConnectors in tenant X (the default tenant)``."""
+        if not self.by_tenant:
+            return "no Graph objects"
+        parts = []
+        for tenant, collections in self.by_tenant.items():
+            held = ", ".join(f"{count} {collection}" for collection, count in collections.items())
+            default = " (the default tenant)" if tenant == default_tenant.lower() else ""
+            parts.append(f"{held} in tenant {tenant}{default}")
+        return "; ".join(parts)
 
 
 def _bodies(document: dict[str, Any], key: str, default_tenant: str) -> dict[str, list[Any]]:
@@ -212,7 +227,17 @@ def apply_seed(
         len(entries.users),
         len(rows),
         len(entries.service_principals),
+        _landed(rows),
     )
+
+
+def _landed(rows: list[tuple[str, str, Record]]) -> dict[str, dict[str, int]]:
+    """How many objects of each collection went to each tenant."""
+    landed: dict[str, dict[str, int]] = {}
+    for tenant, collection, _ in rows:
+        held = landed.setdefault(tenant, {})
+        held[collection] = held.get(collection, 0) + 1
+    return landed
 
 
 def _entries(document: dict[str, Any]) -> Entries:

@@ -15,6 +15,8 @@ from typing import Any
 
 import requests
 
+from mockgraph.cli.reach import unreachable
+
 URL_ENV = "MOCKGRAPH_URL"
 CA_ENV = "MOCKGRAPH_CA"
 DEFAULT_URL = "http://127.0.0.1:5000"
@@ -24,7 +26,13 @@ PRIVATE_MODE = 0o600
 
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--url", help=f"the server's base URL (or {URL_ENV}; default {DEFAULT_URL})")
-    parser.add_argument("--ca", help=f"CA file to trust for https (or {CA_ENV}; printed by 'serve --tls')")
+    # --ca-file too: 'mockgraph token' spelled it so first, and either spelling works with every command.
+    parser.add_argument(
+        "--ca",
+        "--ca-file",
+        dest="ca",
+        help=f"CA file to trust for https (or {CA_ENV}; printed by 'serve --tls')",
+    )
 
 
 def register(subparsers: Any) -> None:
@@ -91,15 +99,12 @@ def _request(
             verify=_verify(args),
             timeout=TIMEOUT_SECONDS,
         )
-    except requests.exceptions.SSLError:
-        return (
-            f"cannot verify {url}'s certificate: pass --ca with the CA file 'mockgraph serve --tls' printed"
-        )
     except requests.RequestException as error:
-        return f"cannot reach {url}: {type(error).__name__}"
+        return unreachable(url, error, timeout=TIMEOUT_SECONDS)
 
 
-def _show(response: requests.Response | str, output: Path | None = None) -> int:
+def _show(response: requests.Response | str, output: Path | None = None, about: str = "") -> int:
+    """Print the answer (or write it to ``output``); a refusal is one line, prefixed with ``about`` if given."""
     if isinstance(response, str):
         print(f"mockgraph: error: {response}", file=sys.stderr)
         return 1
@@ -109,7 +114,8 @@ def _show(response: requests.Response | str, output: Path | None = None) -> int:
             message = f"{error['code']}: {error['message']}"
         except (ValueError, KeyError, TypeError):
             message = response.text[:200]
-        print(f"mockgraph: error: {response.status_code} {message}", file=sys.stderr)
+        prefix = f"{about}: " if about else ""
+        print(f"mockgraph: error: {prefix}{response.status_code} {message}", file=sys.stderr)
         return 1
     if response.status_code == 204 or not response.content:
         return 0
@@ -151,7 +157,14 @@ def _seed(args: argparse.Namespace) -> int:
     except (OSError, ValueError) as error:
         print(f"mockgraph: error: cannot read {args.file}: {error}", file=sys.stderr)
         return 1
-    return _call(args, "POST", "seed", document)
+    response = _request(args, "POST", "seed", document)
+    code = _show(response, about=f"seed file {args.file}")
+    if code == 0 and isinstance(response, requests.Response):
+        # On stderr, so standard output stays the server's JSON answer.
+        summary = response.json().get("summary")
+        if summary:
+            print(f"mockgraph seed: added {summary}", file=sys.stderr)
+    return code
 
 
 def _snapshot(args: argparse.Namespace) -> int:

@@ -11,6 +11,8 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+from mockgraph import __version__
+
 # Modules that contribute sub-commands, in the order ``--help`` lists them.
 COMMAND_MODULES = (
     "mockgraph.cli.serve",
@@ -26,6 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="mockgraph", description="A local emulator of Microsoft Graph's API-connector endpoints."
     )
+    parser.add_argument("--version", action="version", version=f"mockgraph {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for module_name in COMMAND_MODULES:
         importlib.import_module(module_name).register(subparsers)

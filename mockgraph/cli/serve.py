@@ -231,7 +231,8 @@ def _print_banner(settings: ServeSettings, config: MockGraphConfig, url: str, tl
     # The admin API answers this machine only: its URL is the local one.
     lines.append(f"  Admin:     {local}/_mockgraph/health")
     if tls is not None:
-        lines.append(f"  Trust CA:  {tls.ca_file}")
+        # Absolute: the banner is read from other folders (a test harness, another shell, a CI step).
+        lines.append(f"  Trust CA:  {Path(tls.ca_file).absolute()}")
     lines.append(READY_LINE)
     print("\n".join(lines), flush=True)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -10,15 +11,27 @@ from typing import Any
 from mockgraph.core.config import DEFAULT_CLIENT_ID, DEFAULT_TENANT_ID
 from mockgraph.identity.tokens import DEFAULT_LIFETIME, BadToken, mint_token
 
+CA_ENV = "MOCKGRAPH_CA"
+TIMEOUT_SECONDS = 10
+DESCRIPTION = """\
+Print an access token.
+
+With --url, the running server at that address mints it with its own key, so it
+accepts it: use this for 'mockgraph serve'. Without --url the token is signed with
+--key-file, or else with this command's own one-off key, which no running server
+knows: a server in enforce mode answers it 401, and its x-mockgraph-reason header
+says the token was signed by another key."""
+EPILOG = "example:\n  TOKEN=$(mockgraph token --url http://127.0.0.1:5000 --role APIConnectors.Read.All)"
+
 
 def register(subparsers: Any) -> None:
     """Add the ``token`` sub-command (``cli.py`` calls this for each module in ``COMMAND_MODULES``)."""
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "token",
         help="print an access token for the emulator",
-        description="Print an access token. With --url, the running server at that address mints it "
-        "with its own key (so it accepts it); otherwise it is signed with --key-file, or with this "
-        "process's key, which only an emulator in this process accepts.",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--tenant", default=DEFAULT_TENANT_ID, help="tid claim")
     parser.add_argument("--kind", choices=["app", "user"], default="app", help="idtyp claim")
@@ -32,7 +45,10 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--key-file", type=Path, help="PEM signing key (created if absent)")
     parser.add_argument("--url", help="base URL of a running mockgraph server that mints the token")
-    parser.add_argument("--ca-file", type=Path, help="CA file to trust for an https --url")
+    # --ca too, as the admin commands spell it; both work everywhere.
+    parser.add_argument(
+        "--ca", "--ca-file", dest="ca", type=Path, help=f"CA file to trust for an https --url (or {CA_ENV})"
+    )
     parser.set_defaults(handler=token_command)
 
 
@@ -50,6 +66,12 @@ def token_command(args: argparse.Namespace) -> int:
     if args.url:
         return _from_server(args, options)
     token = mint_token(bad=args.bad, signing_key_path=args.key_file, **options)
+    if args.key_file is None:
+        # On stderr, so TOKEN=$(mockgraph token) still captures only the token.
+        sys.stderr.write(
+            "mockgraph token: signed with this command's one-off key, which a server in enforce mode refuses "
+            "(401); for 'mockgraph serve' use --url (e.g. --url http://127.0.0.1:5000)\n"
+        )
     sys.stdout.write(token + "\n")
     return 0
 
@@ -62,13 +84,14 @@ def _from_server(args: argparse.Namespace, options: dict[str, Any]) -> int:
     # Imported here: only this path needs an HTTP client.
     import requests
 
+    from mockgraph.cli.reach import unreachable
+
     url = args.url.rstrip("/") + "/_mockgraph/token"
+    ca = args.ca or os.environ.get(CA_ENV)
     try:
-        response = requests.post(
-            url, json=spec, timeout=10, verify=str(args.ca_file) if args.ca_file else True
-        )
+        response = requests.post(url, json=spec, timeout=TIMEOUT_SECONDS, verify=str(ca) if ca else True)
     except requests.RequestException as error:
-        sys.stderr.write(f"mockgraph token: cannot reach {url}: {type(error).__name__}\n")
+        sys.stderr.write(f"mockgraph token: {unreachable(url, error, timeout=TIMEOUT_SECONDS)}\n")
         return 1
     if response.status_code != 200:
         sys.stderr.write(f"mockgraph token: {url} answered {response.status_code}\n")

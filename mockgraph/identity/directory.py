@@ -13,7 +13,7 @@ import hmac
 import threading
 import uuid
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import MISSING, asdict, dataclass, field, fields
 from typing import Any, Protocol
 
 from mockgraph.core.config import (
@@ -97,15 +97,48 @@ def entry_to_json(entry: Entry) -> dict[str, Any]:
     return {_camel(k): list(v) if isinstance(v, tuple) else v for k, v in asdict(entry).items()}
 
 
-def entry_from_json(kind: str, document: Any, where: str) -> Any:
-    """The ``kind`` entry ``document`` describes; ValueError (naming ``where``) for anything else."""
+# How each file format names an entry's keys and shapes, for messages a user can act on.
+_JSON_WORDS = {"object": "an object", "list": "a list of strings", "key": "property"}
+_TOML_WORDS = {"object": "a table", "list": "an array of strings", "key": "key"}
+
+
+def _kind_of(value: Any) -> str:
+    """What a value is, in words (never the value itself: it may be a secret)."""
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "an empty string" if not value else "a string"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return "null" if value is None else type(value).__name__
+
+
+def entry_from_json(kind: str, document: Any, where: str, *, toml: bool = False) -> Any:
+    """The ``kind`` entry ``document`` describes; ValueError (one line naming ``where`` and the key) otherwise.
+
+    Keys are camelCase as seeds and snapshots spell them, or snake_case with ``toml`` (the settings file's
+    ``[[apps]]`` tables). Every field is a string or a list of strings; a required one must be non-empty.
+    """
     entry_type = DIRECTORY_KINDS[kind]
+    words = _TOML_WORDS if toml else _JSON_WORDS
     if not isinstance(document, dict):
-        raise ValueError(f"{where} must be an object")
-    names = {_camel(f.name): f for f in fields(entry_type)}
+        raise ValueError(f"{where} must be {words['object']}, got {_kind_of(document)}")
+    spell = (lambda name: name) if toml else _camel
+    names = {spell(f.name): f for f in fields(entry_type)}
     unknown = sorted(set(document) - set(names))
     if unknown:
-        raise ValueError(f"{where} has unknown property '{unknown[0]}'")
+        raise ValueError(f"{where} has unknown {words['key']} '{unknown[0]}' (known: {', '.join(names)})")
+    required = [key for key, f in names.items() if f.default is MISSING]
+    missing = [key for key in required if key not in document]
+    if missing:
+        listed = ", ".join(f"'{key}'" for key in missing)
+        raise ValueError(
+            f"{where} is missing {words['key']} {listed}, a non-empty string (required: {', '.join(required)})"
+        )
     values: dict[str, Any] = {}
     for key, value in document.items():
         # Every field is a string, a tuple of strings, a flag or an optional version number; anything else
@@ -114,13 +147,15 @@ def entry_from_json(kind: str, document: Any, where: str) -> Any:
         wants_list = declared == "tuple[str, ...]"
         if wants_list and isinstance(value, list) and all(isinstance(v, str) for v in value):
             values[names[key].name] = tuple(value)
-        elif declared in ("bool", "int | None") or (declared == "str" and isinstance(value, str)):
+        elif declared in ("bool", "int | None"):
             values[names[key].name] = (
                 value  # flags and versions: the entry type checks them, naming what it wants
             )
+        elif not wants_list and isinstance(value, str) and (value or key not in required):
+            values[names[key].name] = value
         else:
-            kind_of = "a list of strings" if wants_list else "a string"
-            raise ValueError(f"{where}: '{key}' must be {kind_of}")
+            wanted = words["list"] if wants_list else "a non-empty string" if key in required else "a string"
+            raise ValueError(f"{where}: '{key}' must be {wanted}, got {_kind_of(value)}")
     try:
         return entry_type(**values)
     except (TypeError, ValueError) as error:
@@ -181,11 +216,15 @@ class _View:
         for batch in listed:
             for app in batch.apps:
                 if app.tenant_id.lower() not in view.tenants:
-                    raise ValueError(f"app {app.client_id} names unknown tenant {app.tenant_id}")
+                    raise ValueError(
+                        f"app {app.client_id} names unknown tenant {app.tenant_id} (list it under tenants)"
+                    )
                 view.apps[(app.tenant_id.lower(), app.client_id.lower())] = app
             for user in batch.users:
                 if user.tenant_id.lower() not in view.tenants:
-                    raise ValueError(f"user {user.username} names unknown tenant {user.tenant_id}")
+                    raise ValueError(
+                        f"user {user.username} names unknown tenant {user.tenant_id} (list it under tenants)"
+                    )
                 view.users[user.username.lower()] = user
             for principal in batch.service_principals:
                 if principal.tenant_id.lower() not in view.tenants:

@@ -92,6 +92,11 @@ def process_signing_key() -> SigningKey:
     return generate_key()
 
 
+def development_kid() -> str | None:
+    """The development key's ``kid`` if this process has made that key, else None (never makes it: 50 ms)."""
+    return process_signing_key().kid if process_signing_key.cache_info().currsize else None
+
+
 @functools.cache
 def foreign_signing_key() -> SigningKey:
     """A second per-process key that no emulator trusts: signs the ``unknown key`` bad tokens."""

@@ -13,7 +13,7 @@ import jwt
 
 from mockgraph.core.errors import InvalidAuthenticationToken
 from mockgraph.core.text import clip
-from mockgraph.identity.keys import SigningKey
+from mockgraph.identity.keys import SigningKey, development_kid
 from mockgraph.identity.tokens import GRAPH_AUDIENCES, issuer_for
 
 EMPTY = "Access token is empty."
@@ -263,10 +263,7 @@ class TokenVerifier:
             raise InvalidAuthenticationToken(VALIDATION_FAILURE, reason=f"alg {clip(repr(alg))} is not RS256")
         key = self._keys.get(str(header.get("kid")))
         if key is None:
-            raise InvalidAuthenticationToken(
-                VALIDATION_FAILURE,
-                reason=f"kid {clip(repr(header.get('kid')))} is not in the emulator's JWKS",
-            )
+            raise InvalidAuthenticationToken(VALIDATION_FAILURE, reason=_unknown_kid(header.get("kid")))
         try:
             claims: dict[str, Any] = jwt.decode(
                 token,
@@ -310,6 +307,24 @@ class TokenVerifier:
                 VALIDATION_FAILURE,
                 reason=f"iss {clip(repr(claims.get('iss')))} is not {clip(repr(issuer_for(tid)))}",
             )
+
+
+# A kid is a 43-character thumbprint; a longer one is cut so the advice after it still fits the reason.
+_KID_SHOWN = 64
+
+
+def _unknown_kid(kid: object) -> str:
+    """Why a token's ``kid`` is not trusted, and how to get one that is (the commonest newcomer's 401)."""
+    shown = clip(repr(kid), _KID_SHOWN)
+    if kid is not None and kid == development_kid():
+        return (
+            f"kid {shown} is this process's development key, but this app signs with its own key file "
+            "(a state or key file): mint with the app's key (mockgraph_tokens, or POST /_mockgraph/token)"
+        )
+    return (
+        f"kid {shown} is not in the emulator's JWKS: the token was signed by another key (e.g. 'mockgraph token' "
+        "without --url); get one this server signs: mockgraph token --url <this server's URL>"
+    )
 
 
 def _check_numeric_date(claims: dict[str, Any], claim: str) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import tomllib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,7 @@ from mockgraph.core.config import (
 from mockgraph.core.network import NetworkPolicy, check_allowed_host, check_public_url
 from mockgraph.core.principal import AuthMode
 from mockgraph.identity import Directory
+from mockgraph.identity.directory import entry_from_json
 from mockgraph.storage.sqlite import with_state_defaults
 
 ENV_PREFIX = "MOCKGRAPH_"
@@ -200,23 +201,19 @@ DIRECTORY_KINDS: dict[str, type[Any]] = {
 
 
 def _directory_entries(kind: str, value: Any, where: str) -> tuple[Any, ...]:
-    entry_type = DIRECTORY_KINDS[kind]
     if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
         raise ConfigError(f"{where}: '{kind}' must be an array of tables ([[{kind}]])")
-    allowed = {f.name for f in fields(entry_type)}
-    entries = []
-    for index, item in enumerate(value):
-        unknown = sorted(set(item) - allowed)
-        if unknown:
-            raise ConfigError(
-                f"{where}: {kind}[{index}] has unknown key '{unknown[0]}' (known: {', '.join(sorted(allowed))})"
-            )
-        values = {k: tuple(v) if isinstance(v, list) else v for k, v in item.items()}
-        try:
-            entries.append(entry_type(**values))
-        except (TypeError, ValueError) as error:
-            raise ConfigError(f"{where}: {kind}[{index}]: {error}") from None
-    return tuple(entries)
+    try:
+        # One parser for the TOML file and seeds: the same keys, types and one-line messages.
+        stored_kind = (
+            "servicePrincipals" if kind == "service_principals" else kind
+        )  # the directory's spelling
+        return tuple(
+            entry_from_json(stored_kind, item, f"{kind}[{index}]", toml=True)
+            for index, item in enumerate(value)
+        )
+    except ValueError as error:
+        raise ConfigError(f"{where}: {error}") from None
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -248,7 +245,7 @@ def load_settings(
         document = _read_toml(config_file)
         for key, raw in document.items():
             if key in DIRECTORY_KINDS:
-                directory[key] = _directory_entries(key, raw, where)
+                directory[key], sources["directory"] = _directory_entries(key, raw, where), where
                 continue
             if key not in SCALARS:
                 raise ConfigError(
@@ -287,6 +284,12 @@ def _check(settings: ServeSettings) -> None:
         raise ConfigError(
             f"state {settings.state} is a directory; give a file path such as {settings.state / 'state.db'}"
         )
+    if settings.state is not None and not settings.state.parent.is_dir():
+        # A typo in a folder name must not quietly become a new tree of folders holding a fresh state.
+        raise ConfigError(
+            f"state {settings.state}: the folder {settings.state.parent} does not exist; create it first "
+            f"({settings.sources.get('state', 'state')})"
+        )
     if settings.workers > 1 and settings.state is None:
         raise ConfigError("workers > 1 need a shared state file: add --state PATH (or MOCKGRAPH_STATE)")
     if settings.workers > 1 and os.name != "posix":
@@ -299,4 +302,4 @@ def _check(settings: ServeSettings) -> None:
     try:
         Directory(config)
     except ValueError as error:
-        raise ConfigError(f"directory: {error}") from None
+        raise ConfigError(f"{settings.sources.get('directory', 'directory')}: {error}") from None

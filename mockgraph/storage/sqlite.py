@@ -187,6 +187,16 @@ class SqliteStore:
         )
         return int(held)
 
+    def tenant_counts(self, collection: str) -> dict[str, int]:
+        rows = (
+            self._connection()
+            .execute(
+                "SELECT tenant, COUNT(*) FROM records WHERE collection = ? GROUP BY tenant", (collection,)
+            )
+            .fetchall()
+        )
+        return {str(tenant): int(held) for tenant, held in rows}
+
     def update(
         self,
         tenant_id: str,

@@ -41,6 +41,12 @@ class Store(Protocol):
 
     def count(self, tenant_id: str, collection: str) -> int: ...
 
+    def tenant_counts(self, collection: str) -> dict[str, int]:
+        """How many records of ``collection`` each tenant holds (tenants holding none are left out).
+
+        Reads every tenant: for diagnostics (a caller finding nothing in its own tenant), not every request."""
+        ...
+
     def update(
         self,
         tenant_id: str,
@@ -153,6 +159,14 @@ class MemoryStore:
     def count(self, tenant_id: str, collection: str) -> int:
         with self._lock:
             return len(self._data.get((tenant_id, collection), {}))
+
+    def tenant_counts(self, collection: str) -> dict[str, int]:
+        with self._lock:
+            return {
+                tenant: len(bucket)
+                for (tenant, name), bucket in self._data.items()
+                if name == collection and bucket
+            }
 
     def update(
         self,

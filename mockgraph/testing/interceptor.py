@@ -9,7 +9,8 @@ While a ``GraphMock`` is active:
 - the sign-up simulator's real-HTTP calls (``DeadlineTransport.send``, which uses neither library) likewise;
 - any other Graph URL gets Graph's own error from the app (the catch-all route), never the network;
 - any other host is refused with the library's connection error (and journaled as unroutable), unless
-  it is listed in ``allow_hosts``: then, and only then, the call goes out as it would without the mock.
+  it is listed in ``allow_hosts`` (a host, any port; or ``host:port``, that port only): then, and only
+  then, the call goes out as it would without the mock.
 
 Why not respx: the patch point is two methods, httpx stays an optional dependency, and one forwarding
 function serves requests and both httpx flavours, so they cannot drift apart.
@@ -21,7 +22,7 @@ import functools
 import inspect
 import re
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar, cast
 from unittest import mock
 from urllib.parse import unquote, urlsplit
@@ -33,7 +34,7 @@ from werkzeug.test import EnvironBuilder, run_wsgi_app
 
 from mockgraph.app import create_app
 from mockgraph.identity.discovery import ciam_label
-from mockgraph.testing.testkit import Connectors, Tokens, reset
+from mockgraph.testing.testkit import Connectors, SeedSpec, Tokens, prepare
 from mockgraph.web.faults import Faults
 from mockgraph.web.hooks import GRAPH_HOST, LOGIN_HOST, faults_of, journal_of
 from mockgraph.web.journal import Journal, JournalEntry
@@ -81,6 +82,34 @@ def _host(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
 
 
+def _host_and_port(url: str) -> str:
+    """``host:port`` of ``url`` (``[::1]:5000`` for IPv6), port included only when the URL names one."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if ":" in host:
+        host = f"[{host}]"
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    return host if port is None else f"{host}:{port}"
+
+
+def _names_a_port(entry: str) -> bool:
+    """``host:port`` or ``[v6]:port``, as opposed to a bare host (an IPv6 address alone holds colons too)."""
+    if entry.startswith("["):
+        return "]:" in entry
+    return entry.count(":") == 1
+
+
+def _passthru_pattern(entry: str) -> re.Pattern[str]:
+    """The URLs an ``allow_hosts`` entry lets through: "127.0.0.1" any port, "127.0.0.1:5000" that port only."""
+    if _names_a_port(entry):
+        return re.compile(rf"https?://{re.escape(entry)}(/|\?|$)", re.IGNORECASE)
+    host = f"[{entry}]" if ":" in entry else entry  # a bare IPv6 address is bracketed in URLs
+    return re.compile(rf"https?://{re.escape(host)}(:\d+)?(/|\?|$)", re.IGNORECASE)
+
+
 def _request_body(body: Any) -> bytes:
     if body is None:
         return b""
@@ -96,10 +125,13 @@ def _request_body(body: Any) -> bytes:
 class GraphMock:
     """In-process Graph for ``requests`` and ``httpx``: a context manager and a decorator.
 
-    ``app`` defaults to a new app in ``permissive`` auth mode (``config`` overrides it); an app the mock
-    builds itself is reset on every start, so a decorated test always starts empty. ``allow_hosts``
-    lists the other hosts that may reach the network. With ``strict``, leaving the mock raises
-    AssertionError if any request could not be routed.
+    ``app`` defaults to a new app in ``permissive`` auth mode (``config`` overrides it). With ``fresh``
+    (the default for an app the mock builds itself) every start resets the app, so a decorated test always
+    starts empty; ``reset()`` does the same at any time. A reset empties the store, journal and fault
+    rules, then applies ``faults`` (a fault spec) and ``seed`` (create bodies for ``tenant_id``, or
+    ``{tenant_id: [bodies]}``). ``allow_hosts`` lists the other hosts that may reach the network: a host
+    (any port) or ``host:port``. With ``strict``, leaving the mock raises AssertionError if any request
+    could not be routed.
     """
 
     def __init__(
@@ -110,6 +142,9 @@ class GraphMock:
         allow_hosts: Iterable[str] = (),
         strict: bool = False,
         tenant_id: str | None = None,
+        seed: SeedSpec | None = None,
+        faults: Mapping[str, Any] | None = None,
+        fresh: bool | None = None,
     ) -> None:
         if app is not None and config is not None:
             raise ValueError("pass either an app or a config, not both")
@@ -117,6 +152,9 @@ class GraphMock:
         self.app = app if app is not None else create_app({"auth_mode": "permissive", **(config or {})})
         self.allow_hosts = frozenset(host.lower() for host in allow_hosts)
         self.strict = strict
+        self.fresh = self.owns_app if fresh is None else fresh
+        self.seed = seed
+        self.fault_rules = dict(faults) if faults else None
         tenant = tenant_id or state_of(self.app).gatekeeper.directory.default_tenant_id
         self.connectors = Connectors(self.app, tenant_id=tenant)
         self.tokens = Tokens(self.app, tenant_id=tenant)
@@ -140,8 +178,8 @@ class GraphMock:
     def start(self) -> None:
         if self.active:
             raise RuntimeError("this GraphMock is already active")
-        if self.owns_app:
-            reset(self.app)
+        if self.fresh:
+            self.reset()
         requests_mock = responses.RequestsMock(assert_all_requests_are_fired=False)
         for method in METHODS:
             requests_mock.add_callback(
@@ -152,7 +190,7 @@ class GraphMock:
                 match=[self._not_allowed_matcher],
             )
         for host in self.allow_hosts:
-            requests_mock.add_passthru(re.compile(rf"https?://{re.escape(host)}(:\d+)?(/|$)", re.IGNORECASE))
+            requests_mock.add_passthru(_passthru_pattern(host))
         requests_mock.start()
         self._requests_mock = requests_mock
         self._patches = [*self._httpx_patches(), self._simulator_patch()]
@@ -179,8 +217,10 @@ class GraphMock:
             raise AssertionError(f"mockgraph could not route {len(missed)} request(s):\n{listed}")
 
     def reset(self) -> None:
-        """Forget connectors, journal and faults."""
-        reset(self.app)
+        """Start over: forget every object, journal entry and fault rule, then apply this mock's faults and seed.
+
+        Usable between Hypothesis examples (``@given``), where a function-scoped fixture is not re-run."""
+        prepare(self.app, tenant_id=self.connectors.tenant_id, seed=self.seed, faults=self.fault_rules)
 
     def __enter__(self) -> GraphMock:
         self.start()
@@ -209,8 +249,12 @@ class GraphMock:
 
     # Routing --------------------------------------------------------------------------------------
 
+    def allowed(self, url: str) -> bool:
+        """Whether ``url`` goes out to the network: its host, or its ``host:port``, is in ``allow_hosts``."""
+        return _host(url) in self.allow_hosts or _host_and_port(url) in self.allow_hosts
+
     def _not_allowed_matcher(self, request: Any) -> tuple[bool, str]:
-        allowed = _host(request.url) in self.allow_hosts
+        allowed = self.allowed(request.url)
         return (not allowed, "host is in allow_hosts" if allowed else "")
 
     def answer(self, method: str, url: str, headers: Iterable[tuple[str, str]], body: bytes) -> Answer | None:
@@ -265,7 +309,7 @@ class GraphMock:
         graph = self
 
         def handle_request(transport: httpx.HTTPTransport, request: httpx.Request) -> httpx.Response:
-            if _host(str(request.url)) in graph.allow_hosts:
+            if graph.allowed(str(request.url)):
                 return original_sync(transport, request)
             answer = graph.answer(
                 request.method, str(request.url), request.headers.multi_items(), request.read()
@@ -277,7 +321,7 @@ class GraphMock:
         async def handle_async_request(
             transport: httpx.AsyncHTTPTransport, request: httpx.Request
         ) -> httpx.Response:
-            if _host(str(request.url)) in graph.allow_hosts:
+            if graph.allowed(str(request.url)):
                 return await original_async(transport, request)
             body = await request.aread()
             answer = graph.answer(request.method, str(request.url), request.headers.multi_items(), body)
@@ -302,7 +346,7 @@ class GraphMock:
         def send(
             transport: DeadlineTransport, request: OutboundRequest, deadline_seconds: float
         ) -> InboundResponse | TransportFailure:
-            if _host(request.url) in graph.allow_hosts:
+            if graph.allowed(request.url):
                 return original(transport, request, deadline_seconds)
             answer = graph.answer("POST", request.url, request.headers.items(), request.body)
             if answer is None:

@@ -29,6 +29,23 @@ def reset(app: Flask) -> None:
     state.faults.clear()
 
 
+def prepare(
+    app: Flask,
+    *,
+    tenant_id: str = DEFAULT_TENANT_ID,
+    seed: SeedSpec | None = None,
+    faults: Mapping[str, Any] | None = None,
+) -> None:
+    """``reset(app)``, then configure ``faults`` and seed ``seed`` (into ``tenant_id`` unless it names tenants).
+
+    The one start-of-test (or start-of-example) state the pytest fixtures and ``GraphMock`` share."""
+    reset(app)
+    if faults:
+        state_of(app).faults.configure(dict(faults))
+    if seed:
+        Connectors(app, tenant_id=tenant_id).seed_many(seed)
+
+
 class Connectors:
     """Seed connectors as if Graph had created them, and read them back, per tenant.
 
@@ -76,7 +93,7 @@ class Connectors:
         return connectors.render(stored, state.now())
 
     def seed_many(self, spec: SeedSpec) -> list[dict[str, Any]]:
-        """Seed a list of create bodies into the default tenant, or a ``{tenant_id: [bodies]}`` mapping."""
+        """Seed a list of create bodies into this helper's tenant, or a ``{tenant_id: [bodies]}`` mapping."""
         if isinstance(spec, Mapping):
             return [self.seed(body, tenant_id=tenant) for tenant, bodies in spec.items() for body in bodies]
         return [self.seed(body) for body in spec]

@@ -24,6 +24,7 @@ from mockgraph.web.faults import Faults
 from mockgraph.web.http import REASON_HEADER, set_reason
 from mockgraph.web.journal import Journal, JournalEntry
 from mockgraph.web.state import current_state, state_of
+from mockgraph.web.tenant_note import tenant_note
 
 GRAPH_HOST = "graph.microsoft.com"
 LOGIN_HOST = "login.microsoftonline.com"
@@ -111,8 +112,14 @@ def _start() -> Response | None:
 
 
 def _finish(response: Response) -> Response:
-    journal = current_state().journal
-    journal.record(_entry(journal, request_context(), response))
+    state = current_state()
+    context = request_context()
+    entry = _entry(state.journal, context, response)
+    note = tenant_note(state.store, context.principal, context.route, entry.method, entry.status)
+    if note is not None:  # an empty answer while other tenants hold the collection: say so
+        entry.reason = f"{entry.reason}; {note}" if entry.reason else note
+        set_reason(response, entry.reason)
+    state.journal.record(entry)
     return response
 
 

@@ -47,6 +47,8 @@ class JournalEntry:
     time: float = 0.0  # wall clock, seconds since the epoch
     started: float = 0.0  # monotonic, for the Retry-After check
     finished: float = 0.0
+    # The test's own clock when the entry was recorded, if it shared one (``Journal.use_clock``).
+    client_time: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready, camelCase form that ``export()`` and the admin API publish."""
@@ -68,6 +70,7 @@ class JournalEntry:
             "unroutable": self.unroutable,
             "time": self.time,
             "durationMs": round((self.finished - self.started) * 1000, 3),
+            "clientTime": self.client_time,
         }
 
     def describe(self) -> str:
@@ -225,6 +228,16 @@ class Journal:
         self.max_entries = max_entries
         self.dropped = 0
         self.clock = clock
+        self.client_clock: Callable[[], float] | None = None
+
+    def use_clock(self, clock: Callable[[], float] | None) -> None:
+        """Judge ``Retry-After`` by ``clock``, the one the client's (fake) sleep advances; None: real time again.
+
+        Each entry recorded from now on is stamped with ``clock()``; ``early_retries`` measures the wait
+        between two stamped entries on it. ``clear()`` (so every test's reset) goes back to real time.
+        """
+        with self._lock:
+            self.client_clock = clock
 
     def record(self, entry: JournalEntry) -> None:
         """Keep ``entry``, sanitised in place first: secrets redacted (``mockgraph.core.redaction``) and
@@ -239,6 +252,8 @@ class Journal:
         # Only token-shaped text in a path: ids (which assertions match) are never mistaken for one.
         entry.path = redact_tokens(entry.path)
         with self._lock:
+            if self.client_clock is not None:
+                entry.client_time = self.client_clock()
             if len(self._entries) == self.max_entries:
                 self.dropped += 1
             self._entries.append(entry)
@@ -256,6 +271,7 @@ class Journal:
         with self._lock:
             self._entries.clear()
             self.dropped = 0
+            self.client_clock = None
 
     def __len__(self) -> int:
         with self._lock:
@@ -357,7 +373,12 @@ class Journal:
     # Retry-After ----------------------------------------------------------------------------------
 
     def early_retries(self) -> list[EarlyRetry]:
-        """Each time a client repeated a refused request (same method and path) before ``Retry-After``."""
+        """Each time a client repeated a refused request (same method and path) before ``Retry-After``.
+
+        The wait is measured on the client's clock when the test shared it (``use_clock``) for both
+        requests: a client whose sleep is faked waits on that clock, not in real time. Otherwise it is
+        real (monotonic) time from the refusal's answer to the retry's arrival.
+        """
         found: list[EarlyRetry] = []
         entries = self.entries()
         for index, refused in enumerate(entries):
@@ -367,7 +388,10 @@ class Journal:
             retry = next((e for e in entries[index + 1 :] if (e.method, normalise_path(e.path)) == key), None)
             if retry is None:
                 continue
-            waited = retry.started - refused.finished
+            if refused.client_time is not None and retry.client_time is not None:
+                waited = retry.client_time - refused.client_time
+            else:
+                waited = retry.started - refused.finished
             if waited + RETRY_TOLERANCE_SECONDS < refused.retry_after:
                 found.append(EarlyRetry(refused, retry, waited))
         return found
