@@ -18,7 +18,7 @@ from mockgraph.core.errors import GraphError
 from mockgraph.web.context import RequestContext, request_context
 from mockgraph.web.faults import Faults
 from mockgraph.web.http import REASON_HEADER, set_reason
-from mockgraph.web.journal import Journal, JournalEntry, redact
+from mockgraph.web.journal import Journal, JournalEntry, redact, redact_query
 from mockgraph.web.state import current_state, state_of
 
 GRAPH_HOST = "graph.microsoft.com"
@@ -107,8 +107,10 @@ def _start() -> Response | None:
 
 
 def _finish(response: Response) -> Response:
-    journal = current_state().journal
-    journal.record(_entry(journal, request_context(), response))
+    context = request_context()
+    if not context.quiet:
+        journal = current_state().journal
+        journal.record(_entry(journal, context, response))
     return response
 
 
@@ -120,13 +122,13 @@ def _entry(journal: Journal, context: RequestContext, response: Response) -> Jou
     operation = context.route.operation if context.route is not None else None
     routed = req.endpoint not in (None, GRAPH_ENDPOINT) or operation is not None
     document, form, size = _body(req, context)
-    code, reason = _refusal(response, context.error)
+    code, message, reason = _refusal(response, context.error)
     args = req.args
     return JournalEntry(
         method=req.method,
         path=req.path,
         host=req.host,
-        query={key: args.getlist(key) for key in args} if args else {},
+        query=redact_query({key: args.getlist(key) for key in args}) if args else {},
         json=document,
         form=form,
         body_bytes=size,
@@ -134,6 +136,7 @@ def _entry(journal: Journal, context: RequestContext, response: Response) -> Jou
         operation=operation.id if operation is not None else None,
         status=response.status_code,
         error_code=code,
+        message=message,
         reason=reason,
         request_id=context.request_id,
         retry_after=_retry_after(response),
@@ -181,17 +184,24 @@ def _body(req: Request, context: RequestContext) -> tuple[Any, dict[str, str] | 
         return None, None, len(raw)
 
 
-def _refusal(response: Response, error: GraphError | None) -> tuple[str | None, str | None]:
+def _refusal(response: Response, error: GraphError | None) -> tuple[str | None, str | None, str | None]:
+    """The error code, the message the caller read, and the emulator's reason (all None for a success)."""
     if error is not None:
-        return error.code, error.reason
+        return error.code, error.message, error.reason
     if response.status_code < 400:
-        return None, None
+        return None, None, None
     reason = response.headers.get(REASON_HEADER)
     body = response.get_json(silent=True) if response.is_json else None
-    code = body.get("error") if isinstance(body, dict) else None
-    if isinstance(code, dict):
-        code = code.get("code")
-    return (code if isinstance(code, str) else None), reason
+    found = body.get("error") if isinstance(body, dict) else None
+    # Graph's envelope nests code and message; Entra's OAuth errors put a code beside error_description.
+    code, message = found, body.get("error_description") if isinstance(body, dict) else None
+    if isinstance(found, dict):
+        code, message = found.get("code"), found.get("message")
+    return _text(code), _text(message), reason
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 def _retry_after(response: Response) -> float | None:

@@ -43,6 +43,11 @@ def _is_secret(key: str) -> bool:
     return key.replace("_", "").replace("-", "").lower() in SECRET_KEYS
 
 
+def redact_query(query: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The query parameters with the values of secret-named ones (``code``, ``access_token``...) replaced."""
+    return {key: [REDACTED] * len(values) if _is_secret(key) else values for key, values in query.items()}
+
+
 def redact(document: Any) -> Any:
     """A copy of a JSON document with the value of every secret-named key replaced by ``REDACTED``."""
     if isinstance(document, dict):
@@ -54,7 +59,7 @@ def redact(document: Any) -> Any:
 
 @dataclass
 class JournalEntry:
-    """One request and what the emulator answered. Bodies are stored redacted; tokens never are."""
+    """One request and what the emulator answered. Bodies and query values are stored redacted; tokens never are."""
 
     method: str
     path: str
@@ -67,6 +72,8 @@ class JournalEntry:
     operation: str | None = None
     status: int = 0
     error_code: str | None = None
+    # Graph's error message, as the caller read it (never a secret: error messages go to callers too).
+    message: str | None = None
     reason: str | None = None
     request_id: str | None = None
     retry_after: float | None = None
@@ -89,6 +96,7 @@ class JournalEntry:
             "operation": self.operation,
             "status": self.status,
             "errorCode": self.error_code,
+            "message": self.message,
             "reason": self.reason,
             "requestId": self.request_id,
             "retryAfter": self.retry_after,
