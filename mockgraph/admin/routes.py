@@ -14,6 +14,7 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, request
 
+from mockgraph.admin.dashboard import dashboard_blueprint
 from mockgraph.admin.snapshot import SNAPSHOT_VERSION, apply_seed, export_state, reset_graph_objects
 from mockgraph.core.errors import BadRequest, GraphError
 from mockgraph.identity.tokens import BadToken
@@ -25,6 +26,8 @@ ADMIN_PREFIX = "/_mockgraph"
 TRUE_WORDS = ("1", "true", "yes")
 
 admin = Blueprint("mockgraph_admin", __name__, url_prefix=ADMIN_PREFIX)
+# The dashboard's pages, nested so that the admin API's guard covers them too.
+admin.register_blueprint(dashboard_blueprint())
 _STARTED = time.time()
 
 

@@ -12,6 +12,7 @@ other's tokens. Give each app its own key file to keep their tokens apart.
 
 from __future__ import annotations
 
+import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -46,6 +47,10 @@ class EmulatorState:
     clock: Callable[[], float] = time.time
     # Every request the app answered (fed by mockgraph.web.hooks).
     journal: Journal = field(default_factory=Journal)
+    # The value the dashboard sends in X-MockGraph-CSRF: random per app, so per process (forked workers
+    # inherit their parent's). Never printed or logged: a page must not be able to learn it.
+    # Interim: the admin guard (admin-policy branch) keeps its own; the lead keeps one of the two.
+    csrf_token: str = field(default_factory=lambda: secrets.token_urlsafe(32), repr=False)
 
     def now(self) -> float:
         return self.clock()
