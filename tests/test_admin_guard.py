@@ -4,6 +4,7 @@ foreign ``Origin``). Flask's test client; a non-loopback caller is an ``environ_
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -23,8 +24,9 @@ def admin_calls(app: Flask) -> list[tuple[str, str]]:
     calls = []
     for rule in app.url_map.iter_rules():
         if rule.rule.startswith("/_mockgraph"):
-            assert not rule.arguments, f"{rule.rule}: admin rules take no path parameters"
-            calls += [(method, rule.rule) for method in sorted(rule.methods or ())]
+            # A path parameter (the dashboard's request id, a static file) gets a placeholder value.
+            path = re.sub(r"<[^>]+>", "x", rule.rule)
+            calls += [(method, path) for method in sorted(rule.methods or ())]
     return calls
 
 

@@ -1,4 +1,4 @@
-"""The contracts: well-formed, loadable from a wheel, and satisfied by every response the emulator gives."""
+"""The contracts: well-formed, loadable from a wheel (with the dashboard's files), and satisfied by every response."""
 
 from __future__ import annotations
 
@@ -78,6 +78,20 @@ def test_the_wheel_ships_the_contracts(tmp_path: Path) -> None:
     shipped = {Path(n).stem for n in names if n.startswith("mockgraph/_contracts/") and n.endswith(".json")}
     assert shipped == set(contract_names())
     assert "mockgraph/py.typed" in names
+    # The dashboard's pages and files are served from the package: each must be in the wheel (checked here,
+    # where the wheel is built once).
+    dashboard = REPO / "mockgraph" / "admin" / "dashboard"
+    served = {
+        path.relative_to(REPO).as_posix()
+        for folder in ("templates", "static")
+        for path in (dashboard / folder).rglob("*")
+        if path.is_file()
+    }
+    assert served >= {
+        "mockgraph/admin/dashboard/static/dashboard.js",
+        "mockgraph/admin/dashboard/static/dashboard.css",
+    }
+    assert served <= set(names)
 
 
 def test_editable_install_finds_the_repository_contracts() -> None:

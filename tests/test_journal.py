@@ -64,6 +64,20 @@ def test_no_secret_reaches_the_export(
     assert exported.count(REDACTED) == 4  # two passwords, the blob, the form secret; headers are never kept
 
 
+def test_secret_named_query_parameters_are_redacted_and_refusals_keep_graphs_message(
+    mockgraph_client: FlaskClient, mockgraph_tokens: Tokens, mockgraph_journal: Journal
+) -> None:
+    token = mockgraph_tokens.mint()
+    mockgraph_client.get(f"{CONNECTORS}/missing?access_token={token}&code=abc123&$top=1", headers={})
+    exported = json.dumps(mockgraph_journal.export())
+    assert token not in exported
+    assert "abc123" not in exported
+    (only,) = mockgraph_journal.entries()
+    assert only.query == {"access_token": [REDACTED], "code": [REDACTED], "$top": ["1"]}
+    assert only.message == "Access token is empty."  # what the caller read, beside the reason
+    assert only.reason == "no Authorization header"
+
+
 def test_refusals_carry_graphs_code_and_the_reason(
     mockgraph_client: FlaskClient, mockgraph_journal: Journal
 ) -> None:

@@ -16,6 +16,7 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, request
 
+from mockgraph.admin.dashboard import dashboard_blueprint
 from mockgraph.admin.guard import ADMIN_PREFIX
 from mockgraph.admin.openapi import serve_openapi
 from mockgraph.admin.simulate import simulate, simulate_extension
@@ -192,6 +193,8 @@ def admin_blueprint() -> Blueprint:
     blueprint = Blueprint(BLUEPRINT_NAME, __name__, url_prefix=ADMIN_PREFIX)
     for rule, view, methods in ADMIN_ROUTES:
         blueprint.add_url_rule(rule, view.__name__, view, methods=list(methods))
+    # The dashboard's pages, nested so that they live under the same prefix (the guard covers the prefix).
+    blueprint.register_blueprint(dashboard_blueprint())
     return blueprint
 
 

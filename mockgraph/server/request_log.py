@@ -87,7 +87,8 @@ def install(app: Flask, *, log_format: str = "text") -> None:
     as_json = log_format == "json"
 
     def finish(response: Response) -> Response:
-        if log.isEnabledFor(logging.INFO):
+        # The dashboard's own pages and polls are not logged (a page left open polls every 2 s).
+        if log.isEnabledFor(logging.INFO) and not request_context().quiet:
             fields = request_fields(response)
             log.info(json.dumps(fields, separators=(",", ":")) if as_json else format_text(fields))
         return response

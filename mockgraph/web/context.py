@@ -55,6 +55,9 @@ class RequestContext:
     error: GraphError | None = None
     # The JSON body as the view parsed it, and its size in bytes: the journal records it without parsing again.
     parsed_body: tuple[Any, int] | None = None
+    # The dashboard's own pages and polls: not calls to the emulator, so neither journaled nor logged (a page
+    # left open polls every 2 s and would push the requests it shows out of the bounded journal).
+    quiet: bool = False
 
 
 def request_context() -> RequestContext:

@@ -114,6 +114,8 @@ def _start() -> Response | None:
 def _finish(response: Response) -> Response:
     state = current_state()
     context = request_context()
+    if context.quiet:  # the dashboard's own page loads and polls
+        return response
     entry = _entry(state.journal, context, response)
     note = tenant_note(state.store, context.principal, context.route, entry.method, entry.status)
     if note is not None:  # an empty answer while other tenants hold the collection: say so
@@ -131,7 +133,7 @@ def _entry(journal: Journal, context: RequestContext, response: Response) -> Jou
     operation = context.route.operation if context.route is not None else None
     routed = req.endpoint not in (None, GRAPH_ENDPOINT) or operation is not None
     document, form, size = _body(req, context)
-    code, reason = _refusal(response, context.error)
+    code, message, reason = _refusal(response, context.error)
     args = req.args
     return JournalEntry(
         method=req.method,
@@ -145,6 +147,7 @@ def _entry(journal: Journal, context: RequestContext, response: Response) -> Jou
         operation=operation.id if operation is not None else None,
         status=response.status_code,
         error_code=code,
+        message=message,
         reason=reason,
         request_id=context.request_id,
         retry_after=_retry_after(response),
@@ -193,17 +196,24 @@ def _body(req: Request, context: RequestContext) -> tuple[Any, dict[str, str] | 
         return None, None, len(raw)
 
 
-def _refusal(response: Response, error: GraphError | None) -> tuple[str | None, str | None]:
+def _refusal(response: Response, error: GraphError | None) -> tuple[str | None, str | None, str | None]:
+    """The error code, the message the caller read, and the emulator's reason (all None for a success)."""
     if error is not None:
-        return error.code, error.reason
+        return error.code, error.message, error.reason
     if response.status_code < 400:
-        return None, None
+        return None, None, None
     reason = response.headers.get(REASON_HEADER)
     body = response.get_json(silent=True) if response.is_json else None
-    code = body.get("error") if isinstance(body, dict) else None
-    if isinstance(code, dict):
-        code = code.get("code")
-    return (code if isinstance(code, str) else None), reason
+    found = body.get("error") if isinstance(body, dict) else None
+    # Graph's envelope nests code and message; Entra's OAuth errors put a code beside error_description.
+    code, message = found, body.get("error_description") if isinstance(body, dict) else None
+    if isinstance(found, dict):
+        code, message = found.get("code"), found.get("message")
+    return _text(code), _text(message), reason
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 def _retry_after(response: Response) -> float | None:

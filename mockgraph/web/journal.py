@@ -27,7 +27,8 @@ NEAR_MISSES_SHOWN = 3
 
 @dataclass
 class JournalEntry:
-    """One request and what the emulator answered. A journal keeps it sanitised (``Journal.record``)."""
+    """One request and what the emulator answered. A journal keeps it sanitised (``Journal.record``): bodies and
+    query values redacted, tokens never kept."""
 
     method: str
     path: str
@@ -40,6 +41,8 @@ class JournalEntry:
     operation: str | None = None
     status: int = 0
     error_code: str | None = None
+    # Graph's error message, as the caller read it (never a secret: error messages go to callers too).
+    message: str | None = None
     reason: str | None = None
     request_id: str | None = None
     retry_after: float | None = None
@@ -64,6 +67,7 @@ class JournalEntry:
             "operation": self.operation,
             "status": self.status,
             "errorCode": self.error_code,
+            "message": self.message,
             "reason": self.reason,
             "requestId": self.request_id,
             "retryAfter": self.retry_after,

@@ -46,6 +46,8 @@ class EmulatorState:
     clock: Callable[[], float] = time.time
     # Every request the app answered (fed by mockgraph.web.hooks).
     journal: Journal = field(default_factory=Journal)
+    # The value the dashboard sends in X-MockGraph-CSRF: random per app, so per process (forked workers
+    # inherit their parent's). Never printed or logged: a page must not be able to learn it.
 
     def now(self) -> float:
         return self.clock()
