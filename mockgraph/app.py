@@ -15,7 +15,7 @@ from mockgraph.core.config import MockGraphConfig, coerce_config
 from mockgraph.core.contracts import shared_contracts
 from mockgraph.core.errors import (
     GraphError,
-    MethodNotAllowed,
+    MethodNotSupported,
     PayloadTooLarge,
     SegmentNotFound,
 )
@@ -105,7 +105,7 @@ def _http_exception(exception: HTTPException) -> Response:
         return error_response(PayloadTooLarge(current_app.config["MAX_CONTENT_LENGTH"]))
     if exception.code == 405:
         allowed = tuple(getattr(exception, "valid_methods", None) or ())
-        return error_response(MethodNotAllowed(request.method, allowed))
+        return error_response(MethodNotSupported(request.method, allowed))
     if exception.code == 404:
         segment = next((s for s in request.path.split("/") if s), "")
         return error_response(SegmentNotFound(segment))

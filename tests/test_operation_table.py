@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from mockgraph.core.contracts import shared_contracts
-from mockgraph.core.errors import GraphError, InvalidRequestBody, MethodNotAllowed, SegmentNotFound
+from mockgraph.core.errors import GraphError, InvalidRequestBody, MethodNotSupported, SegmentNotFound
 from mockgraph.core.operations import Body, Catalog, Operation, Permissions, ResourceTable, parse_template
 from mockgraph.core.typed_bodies import typed_body
 from mockgraph.resources import CATALOG
@@ -84,7 +84,7 @@ def test_actions_answer_to_the_short_and_the_qualified_name(name: str) -> None:
 
 def test_an_action_name_wins_over_a_key_at_the_same_place() -> None:
     # ``.../customAuthenticationExtensions/validateAuthenticationConfiguration`` is the action, not an id.
-    with pytest.raises(MethodNotAllowed):
+    with pytest.raises(MethodNotSupported):
         ROUTER.resolve(
             "GET", "/beta/identity/customAuthenticationExtensions/validateAuthenticationConfiguration"
         )
@@ -116,7 +116,7 @@ def test_ref_puts_on_deep_paths_and_their_405s() -> None:
         "/customExtension/$ref"
     )
     assert resolve("PUT", path) == ("SET_EXTENSION", {"id": "f1"})
-    with pytest.raises(MethodNotAllowed) as refused:
+    with pytest.raises(MethodNotSupported) as refused:
         ROUTER.resolve("GET", path)
     assert refused.value.allowed == ("PUT",)
     assert refused.value.headers == {"Allow": "PUT"}

@@ -12,7 +12,7 @@ from flask import Flask, request
 from flask.testing import FlaskClient
 
 from mockgraph import make_pkcs12
-from mockgraph.core.errors import BadRequest, ResourceNotFound
+from mockgraph.core.errors import InvalidRequest, ResourceNotFound
 from mockgraph.signup import (
     FailureKind,
     HttpTransport,
@@ -183,13 +183,13 @@ def test_missing_flow_unconfigured_step_and_deleted_connector(client: FlaskClien
     simulator = Simulator.for_app(app, transport=WsgiTransport(api.app))
     with pytest.raises(ResourceNotFound):
         simulator.sign_up("B2X_1_Nope", USER)
-    with pytest.raises(BadRequest):
+    with pytest.raises(InvalidRequest):
         simulator.simulate_step(flow_id, Step.POST_FEDERATION_SIGNUP, USER)
     assert client.delete(f"{BETA}/apiConnectors/{collection}").status_code == 204
     result = simulator.sign_up(flow_id, USER)
     assert result.completed
     assert result.outcomes == ()
-    with pytest.raises(BadRequest):
+    with pytest.raises(InvalidRequest):
         simulator.simulate_step(flow_id, Step.POST_ATTRIBUTE_COLLECTION, USER)
 
 

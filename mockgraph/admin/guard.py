@@ -20,7 +20,7 @@ import secrets
 
 from flask import Flask, current_app, request
 
-from mockgraph.core.errors import AuthorizationDenied, UnsupportedMediaType
+from mockgraph.core.errors import AuthorizationDenied, UnsupportedContentType
 from mockgraph.core.network import is_loopback_address, origin_is_trusted
 from mockgraph.web.state import current_state
 
@@ -53,7 +53,7 @@ class WrongCsrfToken(AuthorizationDenied):
     default_message = f"The {CSRF_HEADER} header does not hold this server's token."
 
 
-class AdminNotJson(UnsupportedMediaType):
+class AdminNotJson(UnsupportedContentType):
     """Raise if a state-changing admin call is sent as something a cross-site form could send."""
 
     def __init__(self, content_type: str) -> None:

@@ -21,7 +21,7 @@ from mockgraph.admin.guard import ADMIN_PREFIX
 from mockgraph.admin.openapi import serve_openapi
 from mockgraph.admin.simulate import simulate, simulate_extension
 from mockgraph.admin.snapshot import SNAPSHOT_VERSION, apply_seed, export_state, reset_graph_objects
-from mockgraph.core.errors import AuthorizationDenied, BadRequest
+from mockgraph.core.errors import AuthorizationDenied, InvalidRequest
 from mockgraph.identity.tokens import BadToken
 from mockgraph.storage.sqlite import SqliteStore
 from mockgraph.web.http import json_response, no_content, read_json_body
@@ -129,24 +129,26 @@ def _token_options(spec: dict[str, Any]) -> tuple[dict[str, Any], BadToken | Non
     known = {*TOKEN_STRING_OPTIONS, *TOKEN_LIST_OPTIONS, "lifetime", "bad"}
     for name in spec:
         if name not in known:
-            raise BadRequest(f"Unknown token option '{name}'.", reason=f"token option {name!r}")
+            raise InvalidRequest(f"Unknown token option '{name}'.", reason=f"token option {name!r}")
     options: dict[str, Any] = {}
     for name, keyword in TOKEN_STRING_OPTIONS.items():
         if name in spec:
             if not isinstance(spec[name], str) or (name == "kind" and spec[name] not in ("app", "user")):
-                raise BadRequest(f"The token option '{name}' is not valid.", reason=f"token option {name}")
+                raise InvalidRequest(
+                    f"The token option '{name}' is not valid.", reason=f"token option {name}"
+                )
             options[keyword] = spec[name]
     for name, keyword in TOKEN_LIST_OPTIONS.items():
         if name in spec:
             if not isinstance(spec[name], list) or not all(isinstance(v, str) for v in spec[name]):
-                raise BadRequest(
+                raise InvalidRequest(
                     f"The token option '{name}' must be a list of strings.", reason=f"token {name}"
                 )
             options[keyword] = spec[name]
     if "lifetime" in spec:
         lifetime = spec["lifetime"]
         if not isinstance(lifetime, int) or isinstance(lifetime, bool) or not 0 < lifetime <= 86_400:
-            raise BadRequest(
+            raise InvalidRequest(
                 "The token option 'lifetime' must be 1 to 86400 seconds.", reason="token lifetime"
             )
         options["lifetime"] = lifetime
@@ -155,7 +157,7 @@ def _token_options(spec: dict[str, Any]) -> tuple[dict[str, Any], BadToken | Non
         try:
             bad = BadToken(spec["bad"])
         except ValueError:
-            raise BadRequest(
+            raise InvalidRequest(
                 f"The token option 'bad' must be one of {', '.join(k.value for k in BadToken)}."
             ) from None
     return options, bad

@@ -10,7 +10,7 @@ from flask import Response
 
 from mockgraph.callouts import ExtensionSimulator
 from mockgraph.callouts.documents import read_request
-from mockgraph.core.errors import BadRequest
+from mockgraph.core.errors import InvalidRequest
 from mockgraph.signup import HttpTransport, Simulator
 from mockgraph.signup.documents import read_simulation
 from mockgraph.web.http import json_response, read_json_body
@@ -59,5 +59,5 @@ def simulate_extension() -> Response:
             assert wanted.journey is not None
             document = simulator.run(wanted.flow, wanted.journey).to_json()
     except ValueError as error:  # the session lacks what the event sends, or the flow refuses the journey
-        raise BadRequest(str(error), reason=f"callout simulation: {error}") from None
+        raise InvalidRequest(str(error), reason=f"callout simulation: {error}") from None
     return json_response({**document, "journal": simulator.journal.export()})

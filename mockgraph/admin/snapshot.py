@@ -19,7 +19,7 @@ from typing import Any
 
 from mockgraph.core.config import MockGraphConfig
 from mockgraph.core.contracts import Contracts
-from mockgraph.core.errors import BadRequest, GraphError
+from mockgraph.core.errors import GraphError, InvalidRequest
 from mockgraph.core.json_limits import DEFAULT_MAX_DEPTH, JsonTooDeep, ensure_depth
 from mockgraph.core.redaction import redact
 from mockgraph.identity.directory import (
@@ -51,7 +51,7 @@ SEED_KEYS = frozenset(
 MAX_SEED_DEPTH = DEFAULT_MAX_DEPTH + 4
 
 
-class InvalidSeed(BadRequest):
+class InvalidSeed(InvalidRequest):
     """A seed document that cannot be loaded (400; nothing is written when it is caught while validating)."""
 
     default_code = "BadRequest"

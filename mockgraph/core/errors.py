@@ -3,22 +3,23 @@
 Hierarchy::
 
     GraphError                       500 generalException
-    ├── BadRequest                   400 BadRequest (paths, query options, payloads)
+    ├── InvalidRequest               400 BadRequest (paths, query options, payloads)
     │   ├── SegmentNotFound          400 "Resource not found for the segment '...'."
     │   └── InvalidRequestBody       400 body failed its contract / could not be read
     ├── InvalidAuthenticationToken   401 (carries Graph's WWW-Authenticate header)
     ├── AuthorizationDenied          403 Authorization_RequestDenied
     │   └── MissingApplicationPermission   403 AADB2C
     ├── ResourceNotFound             404 Request_ResourceNotFound
-    ├── MethodNotAllowed             405
-    ├── UnsupportedMediaType         415
+    ├── MethodNotSupported           405
+    ├── UnsupportedContentType       415
     ├── PayloadTooLarge              413
     ├── QuotaExceeded                400 (the per-tenant connector limit)
-    ├── TooManyRequests              429 (injected faults)
-    ├── ServiceUnavailable           503 (injected faults)
-    └── GatewayTimeout               504 (injected faults)
+    ├── ThrottledRequest             429 (injected faults)
+    ├── ServiceNotAvailable          503 (injected faults)
+    └── UpstreamTimeout              504 (injected faults)
 
-Nothing here imports Flask: the store, the identity layer and the contracts raise these,
+Class names never repeat Werkzeug's (``BadRequest``, ``MethodNotAllowed``...), so a reader always knows which
+kind of error a name means. Nothing here imports Flask: the store, the identity layer and the contracts raise these,
 and the application turns any of them into Graph's envelope through ``to_envelope``.
 """
 
@@ -78,7 +79,7 @@ class GraphError(Exception):
         }
 
 
-class BadRequest(GraphError):
+class InvalidRequest(GraphError):
     """Raise if a path, query option or payload is not one Graph accepts."""
 
     status = 400
@@ -86,7 +87,7 @@ class BadRequest(GraphError):
     default_message = "The request is invalid."
 
 
-class SegmentNotFound(BadRequest):
+class SegmentNotFound(InvalidRequest):
     """Raise if a path under a Graph version names a segment that does not exist."""
 
     def __init__(self, segment: str) -> None:
@@ -96,7 +97,7 @@ class SegmentNotFound(BadRequest):
         )
 
 
-class InvalidRequestBody(BadRequest):
+class InvalidRequestBody(InvalidRequest):
     """Raise if a request body cannot be read or breaks its contract."""
 
 
@@ -146,7 +147,7 @@ class ResourceNotFound(GraphError):
         )
 
 
-class MethodNotAllowed(GraphError):
+class MethodNotSupported(GraphError):
     """Raise if the path exists but does not support the HTTP method."""
 
     status = 405
@@ -162,7 +163,7 @@ class MethodNotAllowed(GraphError):
         )
 
 
-class UnsupportedMediaType(GraphError):
+class UnsupportedContentType(GraphError):
     """Raise if a body arrives without ``Content-Type: application/json``."""
 
     status = 415
@@ -190,7 +191,7 @@ class PayloadTooLarge(GraphError):
         super().__init__(self.default_message.format(limit=limit), reason="body over the size limit")
 
 
-class QuotaExceeded(BadRequest):
+class QuotaExceeded(InvalidRequest):
     """Raise if creating a connector would exceed the tenant's connector limit."""
 
     default_code = "QuotaExceeded"
@@ -202,7 +203,7 @@ class QuotaExceeded(BadRequest):
         )
 
 
-class TooManyRequests(GraphError):
+class ThrottledRequest(GraphError):
     """Raise (through fault injection) to throttle a client."""
 
     status = 429
@@ -210,7 +211,7 @@ class TooManyRequests(GraphError):
     default_message = "Too many requests from Identifier under category:throttle. Please try again later."
 
 
-class ServiceUnavailable(GraphError):
+class ServiceNotAvailable(GraphError):
     """Raise (through fault injection) to simulate an unavailable service."""
 
     status = 503
@@ -218,7 +219,7 @@ class ServiceUnavailable(GraphError):
     default_message = "The service is temporarily unavailable. Please retry later."
 
 
-class GatewayTimeout(GraphError):
+class UpstreamTimeout(GraphError):
     """Raise (through fault injection) to simulate a gateway timeout."""
 
     status = 504

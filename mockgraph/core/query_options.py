@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from mockgraph.core.errors import BadRequest
+from mockgraph.core.errors import InvalidRequest
 
 # The options Graph defines for a collection (what a list may take; a resource may accept fewer).
 COLLECTION_OPTIONS = frozenset(
@@ -31,7 +31,7 @@ KNOWN_SYSTEM_OPTIONS = COLLECTION_OPTIONS | {
 MAX_OPTION_LENGTH = 2048
 
 
-class UnsupportedQuery(BadRequest):
+class UnsupportedQuery(InvalidRequest):
     """Raise if a well-formed query option asks for something this resource does not support."""
 
     default_code = "Request_UnsupportedQuery"
@@ -54,18 +54,18 @@ def read_options(
         else:
             continue  # Graph ignores custom (non-$) query parameters
         if bare not in KNOWN_SYSTEM_OPTIONS:
-            raise BadRequest(
+            raise InvalidRequest(
                 f"The query parameter '{raw_name}' is not supported.",
                 reason=f"unknown option {raw_name}",
             )
         values = args[raw_name]
         if bare in options or len(values) > 1:
-            raise BadRequest(
+            raise InvalidRequest(
                 f"Query option '${bare}' was specified more than once, but it must be specified at most once.",
                 reason=f"duplicate ${bare}",
             )
         if len(values[0]) > MAX_OPTION_LENGTH:
-            raise BadRequest(
+            raise InvalidRequest(
                 f"The value of the query option '${bare}' is too long: the limit is {MAX_OPTION_LENGTH} "
                 "characters.",
                 reason=f"${bare} is {len(values[0])} characters, over {MAX_OPTION_LENGTH}",

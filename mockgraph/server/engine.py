@@ -29,7 +29,7 @@ from waitress.channel import HTTPChannel
 from waitress.server import TcpWSGIServer
 from waitress.task import ErrorTask, ThreadedTaskDispatcher, WSGITask
 
-from mockgraph.core.errors import BadRequest, GraphError
+from mockgraph.core.errors import GraphError, InvalidRequest
 from mockgraph.web.http import protocol_error_response
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
@@ -82,7 +82,7 @@ class _WSGITask(WSGITask):
 
 
 _GRAPH_ERRORS: dict[int, Callable[[str], GraphError]] = {
-    400: lambda message: BadRequest(message),
+    400: lambda message: InvalidRequest(message),
     413: lambda message: GraphError(message, status=413, code="RequestEntityTooLarge"),
     431: lambda message: GraphError(message, status=431, code="RequestHeaderFieldsTooLarge"),
     501: lambda message: GraphError(message, status=501, code="NotImplemented"),

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from mockgraph.core.config import DEFAULT_TENANT_ID
-from mockgraph.core.errors import BadRequest, ResourceNotFound
+from mockgraph.core.errors import InvalidRequest, ResourceNotFound
 from mockgraph.core.odata_types import BASIC_AUTHENTICATION
 from mockgraph.resources.connectors import model as connectors
 from mockgraph.resources.userflows import model as userflows
@@ -184,7 +184,7 @@ class Simulator:
         parsed = Step.parse(step)
         connector = found.get(parsed)
         if connector is None:
-            raise BadRequest(
+            raise InvalidRequest(
                 f"The user flow '{flow_id}' has no API connector for the step '{parsed.graph_name}'.",
                 reason="step without a connector",
             )

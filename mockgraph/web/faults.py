@@ -27,12 +27,18 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from mockgraph.core.errors import BadRequest, GatewayTimeout, GraphError, ServiceUnavailable, TooManyRequests
+from mockgraph.core.errors import (
+    GraphError,
+    InvalidRequest,
+    ServiceNotAvailable,
+    ThrottledRequest,
+    UpstreamTimeout,
+)
 from mockgraph.core.operations import Catalog
 
 ANY_OPERATION = "*"
 FAULT_ERRORS: Mapping[int, type[GraphError]] = MappingProxyType(
-    {429: TooManyRequests, 503: ServiceUnavailable, 504: GatewayTimeout}
+    {429: ThrottledRequest, 503: ServiceNotAvailable, 504: UpstreamTimeout}
 )
 # Graph answers throttling with Retry-After; a one-second default keeps tests of retrying clients quick.
 DEFAULT_RETRY_AFTER: Mapping[int, int] = MappingProxyType({429: 1})
@@ -40,7 +46,7 @@ RULE_KEYS = frozenset({"operation", "status", "count", "fraction", "seed", "retr
 MAX_LATENCY_MS = 60_000
 
 
-class InvalidFaultSpec(BadRequest):
+class InvalidFaultSpec(InvalidRequest):
     """Raise if a fault spec (from Python, a marker or the admin API) is not one this module understands."""
 
     def __init__(self, message: str) -> None:

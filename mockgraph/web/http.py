@@ -12,7 +12,7 @@ from mockgraph.core.errors import (
     GraphError,
     InvalidRequestBody,
     PayloadTooLarge,
-    UnsupportedMediaType,
+    UnsupportedContentType,
 )
 from mockgraph.core.json_limits import JsonRefused, parse_json
 from mockgraph.core.redaction import redact_text, redact_tokens
@@ -161,7 +161,7 @@ def read_json_body(max_bytes: int) -> Any:
         raise InvalidRequestBody(MALFORMED_JSON, reason="empty body")
     mimetype = request.mimetype
     if mimetype != "application/json" and not mimetype.endswith("+json"):
-        raise UnsupportedMediaType(request.headers.get("Content-Type", ""))
+        raise UnsupportedContentType(request.headers.get("Content-Type", ""))
     charset = request.mimetype_params.get("charset", "utf-8")
     try:
         text = raw.decode(charset)

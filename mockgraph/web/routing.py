@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from mockgraph.core.errors import BadRequest, MethodNotAllowed, SegmentNotFound
+from mockgraph.core.errors import InvalidRequest, MethodNotSupported, SegmentNotFound
 from mockgraph.core.operations import QUALIFIER, VERSIONS, Catalog, Operation, Route, Segment
 
 VERSION_NAMES = {version.lower(): version for version in VERSIONS}
@@ -21,10 +21,10 @@ def split_version(path: str) -> tuple[str, list[str]]:
     """The Graph version and the non-empty segments after it; raise for a path outside any version."""
     segments = [segment for segment in path.split("/") if segment]
     if not segments:
-        raise BadRequest("Invalid version: ", reason="no version segment")
+        raise InvalidRequest("Invalid version: ", reason="no version segment")
     version = VERSION_NAMES.get(segments[0].lower())
     if version is None:
-        raise BadRequest(f"Invalid version: {segments[0]}", reason=f"unknown version {segments[0]!r}")
+        raise InvalidRequest(f"Invalid version: {segments[0]}", reason=f"unknown version {segments[0]!r}")
     return version, segments[1:]
 
 
@@ -98,7 +98,7 @@ class Router:
         """The route for this request; raise SegmentNotFound (400) or MethodNotAllowed (405) as Graph would."""
         version, segments = split_version(path)
         if not segments:
-            raise BadRequest(
+            raise InvalidRequest(
                 "The request URI is not valid. The segment after the version is missing.",
                 reason="no resource",
             )
@@ -114,15 +114,15 @@ class Router:
         methods = node.methods.get(version, {})
         operation = methods.get(method.upper())
         if operation is None:
-            raise MethodNotAllowed(method.upper(), tuple(methods))
+            raise MethodNotSupported(method.upper(), tuple(methods))
         return Route(operation, version, MappingProxyType(bound))
 
     def methods_at(self, version: str, path: str) -> tuple[str, ...]:
         """The methods served at a concrete path (for tests and the docs); empty when none."""
         try:
             self.resolve("\0", f"/{version}/{path}")
-        except MethodNotAllowed as refusal:
+        except MethodNotSupported as refusal:
             return refusal.allowed
-        except BadRequest:
+        except InvalidRequest:
             return ()
         return ()

@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from mockgraph.core.errors import BadRequest
+from mockgraph.core.errors import InvalidRequest
 from mockgraph.core.query_options import COLLECTION_OPTIONS, UnsupportedQuery
 
 ENTITY_TYPE = "microsoft.graph.identityApiConnector"
@@ -64,7 +64,7 @@ def check_expand(value: str) -> None:
         name = item.strip()
         if name != "*":
             _property(name, for_what="$expand")
-            raise BadRequest(
+            raise InvalidRequest(
                 f"Property '{name}' on type '{ENTITY_TYPE}' is not a navigation property or complex "
                 "property. Only navigation properties can be expanded.",
                 reason=f"$expand of {name}",
@@ -75,7 +75,7 @@ def _property(name: str, *, for_what: str) -> str:
     for prop in PROPERTIES:
         if prop.lower() == name.lower():
             return prop
-    raise BadRequest(
+    raise InvalidRequest(
         f"Could not find a property named '{name}' on type '{ENTITY_TYPE}'.",
         reason=f"{for_what} names unknown property {name!r}",
     )
@@ -85,7 +85,7 @@ def _non_negative(name: str, value: str) -> int:
     digits = value.strip()
     # ASCII digits only: \d would take '٣' (Arabic-Indic three), which int() reads as 3; Graph does not.
     if not re.fullmatch(r"[0-9]{1,10}", digits) or int(digits) > MAX_SKIP:
-        raise BadRequest(
+        raise InvalidRequest(
             f"Invalid value '{value}' for ${name} query option found. The ${name} query option requires a "
             "non-negative integer value.",
             reason=f"${name} is not a non-negative integer",
@@ -116,7 +116,7 @@ def parse_collection_query(options: Mapping[str, str]) -> CollectionQuery:
     if "count" in options:
         flag = options["count"].strip().lower()
         if flag not in ("true", "false"):
-            raise BadRequest(
+            raise InvalidRequest(
                 f"'{options['count']}' is not a valid count option.",
                 reason="$count is not true or false",
             )
@@ -132,7 +132,7 @@ def parse_orderby(value: str) -> tuple[tuple[str, bool], ...]:
     for clause in value.split(","):
         words = clause.split()
         if not words or len(words) > 2 or (len(words) == 2 and words[1].lower() not in ("asc", "desc")):
-            raise BadRequest(
+            raise InvalidRequest(
                 f"Syntax error in $orderby clause '{clause.strip()}'.",
                 reason="bad $orderby",
             )
@@ -178,7 +178,7 @@ def decode_skiptoken(token: str) -> int:
         decoded = b""
     match = _SKIPTOKEN.fullmatch(decoded)
     if match is None:
-        raise BadRequest(
+        raise InvalidRequest(
             "The specified $skiptoken value is invalid.",
             reason="undecodable $skiptoken",
         )
@@ -198,7 +198,7 @@ def _tokens(text: str) -> list[str]:
     while position < len(text):
         match = _TOKEN.match(text, position)
         if match is None:
-            raise BadRequest(
+            raise InvalidRequest(
                 f"Invalid filter clause: syntax error at position {position} in '{text}' "
                 f"(unexpected '{text[position]}').",
                 reason="$filter syntax",
@@ -228,8 +228,8 @@ class _FilterParser:
         self.position = 0
         self.depth = 0  # parentheses open at this point
 
-    def fail(self, detail: str) -> BadRequest:
-        return BadRequest(f"Invalid filter clause: {detail}", reason="$filter syntax")
+    def fail(self, detail: str) -> InvalidRequest:
+        return InvalidRequest(f"Invalid filter clause: {detail}", reason="$filter syntax")
 
     def peek(self) -> str | None:
         return self.tokens[self.position] if self.position < len(self.tokens) else None
@@ -323,7 +323,7 @@ class _FilterParser:
                 "Invalid filter clause: filtering on 'authenticationConfiguration' is not supported.",
                 reason="$filter on authenticationConfiguration",
             )
-        raise BadRequest(
+        raise InvalidRequest(
             f"Invalid filter clause: Could not find a property named '{token}' on type '{ENTITY_TYPE}'.",
             reason=f"$filter names unknown property {token!r}",
         )

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from mockgraph.core.config import RECEIVE_PAYLOAD, RECEIVE_PAYLOAD_ROLE_ID, AppRegistration, ServicePrincipal
 from mockgraph.core.contracts import Contracts, describe_error
-from mockgraph.core.errors import BadRequest, InvalidRequestBody
+from mockgraph.core.errors import InvalidRequest, InvalidRequestBody
 from mockgraph.core.odata_types import bare
 from mockgraph.core.operations import Body
 from mockgraph.core.typed_bodies import typed_body
@@ -96,7 +96,7 @@ _GUID = re.compile(
 )
 
 
-class ExtensionLimitReached(BadRequest):
+class ExtensionLimitReached(InvalidRequest):
     """Raise if creating an extension would exceed the tenant's limit (undocumented error: a choice, like the
     connector limit's 400 ``QuotaExceeded``)."""
 
@@ -109,7 +109,7 @@ class ExtensionLimitReached(BadRequest):
         )
 
 
-class SubtypeChange(BadRequest):
+class SubtypeChange(InvalidRequest):
     """Raise if a PATCH names another subtype than the stored extension's (undocumented: refused, as OData does)."""
 
     def __init__(self, stored: str, sent: str) -> None:

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from mockgraph.core.errors import BadRequest
+from mockgraph.core.errors import InvalidRequest
 from mockgraph.core.odata_types import bare
 from mockgraph.core.query_options import COLLECTION_OPTIONS, UnsupportedQuery
 from mockgraph.resources.extensions.model import ABSTRACT_TYPES, ALL_PROPERTIES, ENTITY_TYPE, SUBTYPES
@@ -53,7 +53,7 @@ def _property(name: str, *, for_what: str, allowed: Sequence[str] = ALL_PROPERTI
             f"Invalid {for_what} clause: '{name.strip()}' is not supported here.",
             reason=f"{for_what} on {name.strip()}",
         )
-    raise BadRequest(
+    raise InvalidRequest(
         f"Could not find a property named '{name.strip()}' on type '{ENTITY_TYPE}'.",
         reason=f"{for_what} names unknown property {name.strip()!r}",
     )
@@ -76,7 +76,7 @@ def check_expand(value: str) -> None:
         name = item.strip()
         if name != "*":
             _property(name, for_what="$expand")
-            raise BadRequest(
+            raise InvalidRequest(
                 f"Property '{name}' on type '{ENTITY_TYPE}' is not a navigation property or complex "
                 "property. Only navigation properties can be expanded.",
                 reason=f"$expand of {name}",
@@ -85,7 +85,7 @@ def check_expand(value: str) -> None:
 
 def _non_negative(name: str, value: str) -> int:
     if not re.fullmatch(r"\d{1,9}", value.strip()):
-        raise BadRequest(
+        raise InvalidRequest(
             f"Invalid value '{value}' for ${name} query option found. The ${name} query option requires a "
             "non-negative integer value.",
             reason=f"${name} is not a non-negative integer",
@@ -115,7 +115,7 @@ def parse_list(options: Mapping[str, str], version: str) -> CollectionQuery:
     if "count" in options:
         flag = options["count"].strip().lower()
         if flag not in ("true", "false"):
-            raise BadRequest(
+            raise InvalidRequest(
                 f"'{options['count']}' is not a valid count option.", reason="$count is not a boolean"
             )
         count = flag == "true"
@@ -137,7 +137,9 @@ def parse_orderby(value: str) -> tuple[tuple[str, bool], ...]:
     for clause in value.split(","):
         words = clause.split()
         if not words or len(words) > 2 or (len(words) == 2 and words[1].lower() not in ("asc", "desc")):
-            raise BadRequest(f"Syntax error in $orderby clause '{clause.strip()}'.", reason="bad $orderby")
+            raise InvalidRequest(
+                f"Syntax error in $orderby clause '{clause.strip()}'.", reason="bad $orderby"
+            )
         prop = _property(words[0], for_what="$orderby", allowed=STRING_PROPERTIES)
         keys.append((prop, len(words) == 2 and words[1].lower() == "desc"))
     return tuple(keys)
@@ -173,7 +175,7 @@ def decode_skiptoken(token: str) -> int:
     except (binascii.Error, ValueError, KeyError, TypeError, UnicodeDecodeError):
         offset = None
     if not isinstance(offset, int) or isinstance(offset, bool) or offset < 0:
-        raise BadRequest("The specified $skiptoken value is invalid.", reason="undecodable $skiptoken")
+        raise InvalidRequest("The specified $skiptoken value is invalid.", reason="undecodable $skiptoken")
     return offset
 
 
@@ -189,7 +191,7 @@ def _tokens(text: str) -> list[str]:
         match = _TOKEN.match(text, position)
         if match is None:
             where = len(text) - len(text[position:].lstrip())
-            raise BadRequest(
+            raise InvalidRequest(
                 f"Invalid filter clause: syntax error at position {where} in '{text}'.",
                 reason="$filter syntax",
             )
@@ -204,8 +206,8 @@ class _FilterParser:
         self.tokens = _tokens(text)
         self.position = 0
 
-    def fail(self, detail: str) -> BadRequest:
-        return BadRequest(f"Invalid filter clause: {detail}", reason="$filter syntax")
+    def fail(self, detail: str) -> InvalidRequest:
+        return InvalidRequest(f"Invalid filter clause: {detail}", reason="$filter syntax")
 
     def peek(self) -> str:
         return self.tokens[self.position] if self.position < len(self.tokens) else ""
@@ -283,7 +285,7 @@ class _FilterParser:
             raise self.fail("isOf needs a type name.")
         chosen = _ISOF_TYPES.get(name.lstrip("#").casefold())
         if chosen is None:
-            raise BadRequest(
+            raise InvalidRequest(
                 f"Invalid filter clause: the type '{name}' could not be resolved by the model, or it does not "
                 f"derive from '{ENTITY_TYPE}'.",
                 reason=f"isOf of {name!r}",
@@ -320,7 +322,7 @@ class _FilterParser:
                 f"Invalid filter clause: filtering on '{token}' is not supported.",
                 reason=f"$filter on {token}",
             )
-        raise BadRequest(
+        raise InvalidRequest(
             f"Invalid filter clause: Could not find a property named '{token}' on type '{ENTITY_TYPE}'.",
             reason=f"$filter names unknown property {token!r}",
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from mockgraph.core.errors import BadRequest, QuotaExceeded, ResourceNotFound
+from mockgraph.core.errors import InvalidRequest, QuotaExceeded, ResourceNotFound
 from mockgraph.resources.extensions import model
 from mockgraph.resources.extensions import query as odata
 from mockgraph.resources.extensions.model import COLLECTION
@@ -65,7 +65,7 @@ def _check_strictly(call: Call, record: Record) -> None:
     findings = _findings(call, record.get("endpointConfiguration"), record.get("authenticationConfiguration"))
     problems = model.configuration_problems(record, findings)
     if problems:
-        raise BadRequest(
+        raise InvalidRequest(
             "The custom authentication extension's configuration is not valid: " + "; ".join(problems),
             reason="strict_extension_writes: the configuration does not validate",
         )

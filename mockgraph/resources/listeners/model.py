@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import Any
 
-from mockgraph.core.errors import BadRequest, GraphError, InvalidRequestBody, QuotaExceeded
+from mockgraph.core.errors import GraphError, InvalidRequest, InvalidRequestBody, QuotaExceeded
 from mockgraph.core.odata_types import bare, canonical_type
 from mockgraph.resources.listeners.references import (
     EventsRequestError,
@@ -76,7 +76,7 @@ class ListenerQuotaExceeded(QuotaExceeded):
     """Raise if creating a listener would pass the tenant's listener limit ("a maximum of 250 event listeners")."""
 
     def __init__(self, limit: int) -> None:
-        BadRequest.__init__(
+        InvalidRequest.__init__(
             self,
             f"The maximum number of event listeners ({limit}) for this tenant has been reached.",
             reason=f"tenant already holds {limit} listeners",

@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from mockgraph.core.errors import BadRequest
+from mockgraph.core.errors import InvalidRequest
 from mockgraph.core.odata_types import canonical_type
 
 Predicate = Callable[[Mapping[str, Any]], bool]
@@ -45,12 +45,12 @@ class ListQuery:
     expand: Any = None
 
 
-def bad_filter(detail: str) -> BadRequest:
-    return BadRequest(f"Invalid filter clause: {detail}", reason=f"$filter: {detail}")
+def bad_filter(detail: str) -> InvalidRequest:
+    return InvalidRequest(f"Invalid filter clause: {detail}", reason=f"$filter: {detail}")
 
 
-def unknown_property(model: EntityModel, name: str, option: str) -> BadRequest:
-    return BadRequest(
+def unknown_property(model: EntityModel, name: str, option: str) -> InvalidRequest:
+    return InvalidRequest(
         f"Could not find a property named '{name}' on type '{model.entity_type}'.",
         reason=f"{option} names unknown property {name!r}",
     )
@@ -71,7 +71,7 @@ def parse_select(model: EntityModel, value: str) -> tuple[str, ...]:
 def parse_count(value: str) -> bool:
     flag = value.strip().lower()
     if flag not in ("true", "false"):
-        raise BadRequest(f"'{value}' is not a valid count option.", reason="$count is not true or false")
+        raise InvalidRequest(f"'{value}' is not a valid count option.", reason="$count is not true or false")
     return flag == "true"
 
 

@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from mockgraph.core.contracts import Contracts, describe_error
-from mockgraph.core.errors import BadRequest, InvalidRequestBody
+from mockgraph.core.errors import InvalidRequest, InvalidRequestBody
 from mockgraph.core.odata_types import bare, canonical_type
 from mockgraph.storage.store import Record
 
@@ -51,7 +51,7 @@ _REFERENCE_PATH = re.compile(
 )
 
 
-class EventsRequestError(BadRequest):
+class EventsRequestError(InvalidRequest):
     """Raise if the service behind Graph refuses a listener or flow request (CPIM-owned: ``AADB2C`` codes)."""
 
     default_code = "AADB2C"

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from mockgraph.core.errors import BadRequest, QuotaExceeded, ResourceNotFound
+from mockgraph.core.errors import InvalidRequest, QuotaExceeded, ResourceNotFound
 from mockgraph.core.odata_types import bare
 from mockgraph.resources.listeners import model
 from mockgraph.resources.listeners.model import COLLECTION, ENTITY_TYPE
@@ -60,7 +60,7 @@ def parse_expand(version: str, value: str) -> bool:
         if name == "*" or path == ["handler", "customextension"]:
             wanted = True
         elif path != ["conditions", "applications", "includeapplications"]:
-            raise BadRequest(
+            raise InvalidRequest(
                 f"Could not find a navigation property named '{name}' on type '{ENTITY_TYPE}'.",
                 reason=f"$expand of {name!r} on a listener",
             )

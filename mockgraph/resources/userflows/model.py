@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from mockgraph.core.contracts import Contracts, describe_error
-from mockgraph.core.errors import BadRequest, GraphError, InvalidRequestBody
+from mockgraph.core.errors import GraphError, InvalidRequest, InvalidRequestBody
 from mockgraph.storage.store import Record
 
 POST_FEDERATION_SIGNUP = "postFederationSignup"
@@ -70,7 +70,7 @@ B2C = FlowKind(
 KINDS = {B2X.segment.lower(): B2X, B2C.segment.lower(): B2C}
 
 
-class UserFlowRequestError(BadRequest):
+class UserFlowRequestError(InvalidRequest):
     """Raise if a user-flow request is refused by the B2C service behind Graph (its errors say ``AADB2C``)."""
 
     default_code = "AADB2C"
@@ -123,7 +123,9 @@ def validate(
         )
     flow_type = body.get("userFlowType")
     if isinstance(flow_type, str) and flow_type not in USER_FLOW_TYPES:
-        raise BadRequest("The 'identityUserFlow' field is invalid in request", reason="unknown userFlowType")
+        raise InvalidRequest(
+            "The 'identityUserFlow' field is invalid in request", reason="unknown userFlowType"
+        )
     if kind is not None:
         check_service_rules(kind, body)
     error = contracts.first_error(contract, body)

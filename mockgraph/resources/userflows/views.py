@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mockgraph.core.errors import BadRequest, ResourceNotFound
+from mockgraph.core.errors import InvalidRequest, ResourceNotFound
 from mockgraph.resources.connectors import model as connectors
 from mockgraph.resources.userflows import model as userflows
 from mockgraph.resources.userflows.model import B2C, FlowKind, UserFlowConflict
@@ -36,7 +36,7 @@ def parse_identity_providers_expand(kind: FlowKind, options: dict[str, str], ver
         return False
     for item in options["expand"].split(","):
         if item.strip().lower() != "identityproviders":
-            raise BadRequest(
+            raise InvalidRequest(
                 f"Could not find a property named '{item.strip()}' on type '{kind.type_name}'.",
                 reason=f"$expand of {item.strip()!r} on a user flow",
             )
@@ -53,7 +53,7 @@ def parse_expanded_steps(kind: FlowKind, options: dict[str, str], version: str) 
         name = item.strip()
         found = list(kind.steps) if name == "*" else [s for s in known if s.lower() == name.lower()]
         if not found:
-            raise BadRequest(
+            raise InvalidRequest(
                 f"Could not find a property named '{name}' on type '{userflows.CONFIGURATION_TYPE}'.",
                 reason=f"$expand names unknown step {name!r}",
             )
