@@ -25,8 +25,8 @@ from mockgraph.callouts.outcome import Action, Attempt, CalloutOutcome
 from mockgraph.callouts.payloads import BodyOptions, Session, request_body
 from mockgraph.callouts.target import ExtensionTarget
 from mockgraph.callouts.tokens import CalloutTokens, TokenFlaw
-from mockgraph.signup.contract import FailureKind
 from mockgraph.signup.messages import InboundResponse, OutboundRequest, Transport, TransportFailure
+from mockgraph.signup.verdicts import FailureKind
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from mockgraph.signup.asgi_transport import AsgiTransport
 from mockgraph.signup.caller import basic_credentials
-from mockgraph.signup.contract import FailureKind, Outcome, OutcomeKind
 from mockgraph.signup.deadline import DeadlineTransport
 from mockgraph.signup.model import (
     DEFAULT_EXTENSIONS_APP_ID,
@@ -31,6 +30,7 @@ from mockgraph.signup.transport import (
     TransportFailure,
     WsgiTransport,
 )
+from mockgraph.signup.verdicts import FailureKind, Outcome, OutcomeKind
 
 __all__ = [
     "DEFAULT_EXTENSIONS_APP_ID",

@@ -9,8 +9,8 @@ from typing import Any
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
-from mockgraph.signup.contract import FailureKind
 from mockgraph.signup.messages import InboundResponse, OutboundRequest, TransportFailure
+from mockgraph.signup.verdicts import FailureKind
 
 
 class AsgiTransport:

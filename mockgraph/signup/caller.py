@@ -10,7 +10,6 @@ from typing import Any
 from mockgraph.core.certificates import load_client_identity
 from mockgraph.core.odata_types import BASIC_AUTHENTICATION
 from mockgraph.resources.connectors.model import active_certificate
-from mockgraph.signup.contract import FailureKind
 from mockgraph.signup.messages import (
     ClientCertificate,
     InboundResponse,
@@ -18,6 +17,7 @@ from mockgraph.signup.messages import (
     Transport,
     TransportFailure,
 )
+from mockgraph.signup.verdicts import FailureKind
 from mockgraph.storage.store import Record
 
 

@@ -25,8 +25,8 @@ from urllib.parse import urlsplit
 
 import certifi
 
-from mockgraph.signup.contract import FailureKind
 from mockgraph.signup.messages import ClientCertificate, InboundResponse, OutboundRequest, TransportFailure
+from mockgraph.signup.verdicts import FailureKind
 
 if TYPE_CHECKING:
     from _typeshed import WriteableBuffer

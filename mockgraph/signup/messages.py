@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from mockgraph.signup.contract import FailureKind
+from mockgraph.signup.verdicts import FailureKind
 
 
 @dataclass(frozen=True)

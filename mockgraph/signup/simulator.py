@@ -20,10 +20,10 @@ from mockgraph.resources.connectors import model as connectors
 from mockgraph.resources.userflows import model as userflows
 from mockgraph.signup.asgi_transport import AsgiTransport
 from mockgraph.signup.caller import outbound_request, send_with_retry
-from mockgraph.signup.contract import Outcome, OutcomeKind, evaluate, failure
 from mockgraph.signup.model import FlowSettings, Product, SignUpUser, Step
 from mockgraph.signup.request_body import build_request_body, directory_claims
 from mockgraph.signup.transport import HttpTransport, Transport, TransportFailure, WsgiApp, WsgiTransport
+from mockgraph.signup.verdicts import Outcome, OutcomeKind, evaluate, failure
 from mockgraph.storage.store import Record, Store
 
 if TYPE_CHECKING:

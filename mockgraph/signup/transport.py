@@ -17,7 +17,6 @@ from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 from werkzeug.test import Client, EnvironBuilder
 
-from mockgraph.signup.contract import FailureKind
 from mockgraph.signup.deadline import DeadlineTransport
 from mockgraph.signup.messages import (
     ClientCertificate,
@@ -26,6 +25,7 @@ from mockgraph.signup.messages import (
     Transport,
     TransportFailure,
 )
+from mockgraph.signup.verdicts import FailureKind
 
 __all__ = [
     "ClientCertificate",

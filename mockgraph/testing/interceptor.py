@@ -336,9 +336,9 @@ class GraphMock:
 
     def _simulator_patch(self) -> Any:
         """The sign-up simulator speaks http.client directly: route its calls as requests' and httpx's are."""
-        from mockgraph.signup.contract import FailureKind
         from mockgraph.signup.deadline import DeadlineTransport
         from mockgraph.signup.messages import InboundResponse, OutboundRequest, TransportFailure
+        from mockgraph.signup.verdicts import FailureKind
 
         original = DeadlineTransport.send
         graph = self

@@ -1,4 +1,4 @@
-"""The response contract (reference section 2): what a connector may answer at each step, and the outcome.
+"""Verdicts on a connector's answer (reference section 2): what it may answer at each step, and the outcome.
 
 ``evaluate`` turns one HTTP answer into an ``Outcome``; which returned claims are used is decided here too, so the
 rules live in one place. Where the docs are silent the choice is marked in docs/fidelity.md.
