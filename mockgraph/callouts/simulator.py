@@ -71,6 +71,15 @@ class ExtensionSimulator:
         state = state_of(app)
         return cls(state.gatekeeper.tokens, clock=state.now, **options)
 
+    @classmethod
+    def target_in(cls, app: Flask, extension_id: str, **options: Any) -> ExtensionTarget:
+        """The target of an extension stored in ``app`` (see ``mockgraph.callouts.stored.stored_target``)."""
+        from mockgraph.callouts.stored import stored_target
+        from mockgraph.web.state import state_of
+
+        state = state_of(app)
+        return stored_target(state.store, state.gatekeeper.directory, extension_id, **options)
+
     def call(
         self,
         target: ExtensionTarget,
