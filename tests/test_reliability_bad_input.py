@@ -294,3 +294,23 @@ def test_a_fault_in_every_after_request_pass_is_still_graphs_500(
     assert response.status_code == 500
     assert response.mimetype == "application/json"
     assert response.get_json()["error"]["code"] == "generalException"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/beta/identity/apiConnectors",
+        "/beta/identity/customAuthenticationExtensions",
+        "/beta/identity/authenticationEventListeners",
+    ],
+)
+def test_every_collection_shares_the_filter_skiptoken_and_number_limits(path: str) -> None:
+    # One hardened parser for each resource's options: deep parentheses, a forged deep skiptoken and
+    # Unicode digits are Graph's 400 on every collection, never a 500.
+    client = create_app({"auth_mode": "off"}).test_client()
+    nested = "(" * 300 + "id eq 'x'" + ")" * 300
+    forged = base64.urlsafe_b64encode(b'{"offset":' + b"[" * 5000 + b"]" * 5000 + b"}").decode()
+    for query in ({"$filter": nested}, {"$skiptoken": forged}, {"$top": "\u0663"}, {"$skip": "\u0663"}):
+        response = client.get(path, query_string=query)
+        assert response.status_code == 400, (path, list(query), response.get_data(as_text=True)[:200])
+        assert response.get_json()["error"]["code"] in ("BadRequest", "Request_UnsupportedQuery")

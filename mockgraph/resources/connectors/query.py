@@ -8,15 +8,13 @@ silently ignored. Parsing is linear in the length of the option (which ``read_op
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from mockgraph.core.errors import InvalidRequest
+from mockgraph.core.odata_parsing import decode_skiptoken, non_negative
 from mockgraph.core.query_options import COLLECTION_OPTIONS, UnsupportedQuery
 
 ENTITY_TYPE = "microsoft.graph.identityApiConnector"
@@ -24,7 +22,6 @@ PROPERTIES = ("id", "displayName", "targetUrl", "authenticationConfiguration")
 STRING_PROPERTIES = ("id", "displayName", "targetUrl")
 MAX_TOP = 999
 # OData reads $top and $skip as Int32: anything larger is not a value Graph can take.
-MAX_SKIP = 2**31 - 1
 # Parentheses nest at most this deep in $filter: the parser recurses per level, and a real filter on four
 # string properties needs a handful.
 MAX_FILTER_DEPTH = 32
@@ -81,18 +78,6 @@ def _property(name: str, *, for_what: str) -> str:
     )
 
 
-def _non_negative(name: str, value: str) -> int:
-    digits = value.strip()
-    # ASCII digits only: \d would take '٣' (Arabic-Indic three), which int() reads as 3; Graph does not.
-    if not re.fullmatch(r"[0-9]{1,10}", digits) or int(digits) > MAX_SKIP:
-        raise InvalidRequest(
-            f"Invalid value '{value}' for ${name} query option found. The ${name} query option requires a "
-            "non-negative integer value.",
-            reason=f"${name} is not a non-negative integer",
-        )
-    return int(digits)
-
-
 def parse_collection_query(options: Mapping[str, str]) -> CollectionQuery:
     """Validate list/count options; raise Graph's 400 for anything malformed or unsupported."""
     if "search" in options:
@@ -105,13 +90,13 @@ def parse_collection_query(options: Mapping[str, str]) -> CollectionQuery:
     select = parse_select(options["select"]) if "select" in options else None
     top = None
     if "top" in options:
-        top = _non_negative("top", options["top"])
+        top = non_negative("top", options["top"])
         if not 1 <= top <= MAX_TOP:
             raise UnsupportedQuery(
                 f"Invalid page size specified: '{top}'. Must be between 1 and {MAX_TOP} inclusive.",
                 reason="$top out of range",
             )
-    skip = _non_negative("skip", options["skip"]) if "skip" in options else 0
+    skip = non_negative("skip", options["skip"]) if "skip" in options else 0
     count = False
     if "count" in options:
         flag = options["count"].strip().lower()
@@ -159,30 +144,6 @@ def apply(
 
 def _sort_key(prop: str) -> Callable[[Mapping[str, Any]], str]:
     return lambda record: str(record[prop]).casefold()
-
-
-def encode_skiptoken(offset: int) -> str:
-    raw = json.dumps({"offset": offset}, separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-# Exactly what encode_skiptoken writes: matched, not parsed, so no nesting in a forged token reaches a parser.
-_SKIPTOKEN = re.compile(rb'\{"offset":(0|[1-9][0-9]{0,15})\}')
-
-
-def decode_skiptoken(token: str) -> int:
-    try:
-        padded = token + "=" * (-len(token) % 4)
-        decoded = base64.urlsafe_b64decode(padded.encode("ascii"))
-    except (binascii.Error, ValueError, UnicodeEncodeError):
-        decoded = b""
-    match = _SKIPTOKEN.fullmatch(decoded)
-    if match is None:
-        raise InvalidRequest(
-            "The specified $skiptoken value is invalid.",
-            reason="undecodable $skiptoken",
-        )
-    return int(match.group(1))
 
 
 # --- $filter -------------------------------------------------------------------------------------

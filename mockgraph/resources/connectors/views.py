@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from mockgraph.core.errors import ResourceNotFound
+from mockgraph.core.odata_parsing import encode_skiptoken
 from mockgraph.resources.connectors import model
 from mockgraph.resources.connectors import query as odata
 from mockgraph.resources.connectors.model import COLLECTION
@@ -57,7 +58,7 @@ def next_link(call: Call, offset: int) -> str:
         if name.lower().lstrip("$") != "skiptoken"
         for value in values
     ]
-    kept.append(("$skiptoken", odata.encode_skiptoken(offset)))
+    kept.append(("$skiptoken", encode_skiptoken(offset)))
     return f"{call.url(PATH)}?{urlencode(kept, safe='$,()')}"
 
 

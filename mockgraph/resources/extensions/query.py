@@ -7,15 +7,13 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from mockgraph.core.errors import InvalidRequest
+from mockgraph.core.odata_parsing import check_parentheses, decode_skiptoken, non_negative
 from mockgraph.core.odata_types import bare
 from mockgraph.core.query_options import COLLECTION_OPTIONS, UnsupportedQuery
 from mockgraph.resources.extensions.model import ABSTRACT_TYPES, ALL_PROPERTIES, ENTITY_TYPE, SUBTYPES
@@ -83,16 +81,6 @@ def check_expand(value: str) -> None:
             )
 
 
-def _non_negative(name: str, value: str) -> int:
-    if not re.fullmatch(r"\d{1,9}", value.strip()):
-        raise InvalidRequest(
-            f"Invalid value '{value}' for ${name} query option found. The ${name} query option requires a "
-            "non-negative integer value.",
-            reason=f"${name} is not a non-negative integer",
-        )
-    return int(value)
-
-
 def parse_list(options: Mapping[str, str], version: str) -> CollectionQuery:
     """Validate list/count options (the operation table's parser); Graph's 400 for anything it refuses."""
     if "search" in options:
@@ -104,13 +92,13 @@ def parse_list(options: Mapping[str, str], version: str) -> CollectionQuery:
     select = parse_select(options["select"]) if "select" in options else None
     top = None
     if "top" in options:
-        top = _non_negative("top", options["top"])
+        top = non_negative("top", options["top"])
         if not 1 <= top <= MAX_TOP:
             raise UnsupportedQuery(
                 f"Invalid page size specified: '{top}'. Must be between 1 and {MAX_TOP} inclusive.",
                 reason="$top out of range",
             )
-    skip = _non_negative("skip", options["skip"]) if "skip" in options else 0
+    skip = non_negative("skip", options["skip"]) if "skip" in options else 0
     count = False
     if "count" in options:
         flag = options["count"].strip().lower()
@@ -164,30 +152,17 @@ def _sort_key(prop: str) -> Callable[[Mapping[str, Any]], tuple[bool, str]]:
     return lambda record: (record.get(prop) is not None, str(record.get(prop) or "").casefold())
 
 
-def encode_skiptoken(offset: int) -> str:
-    raw = json.dumps({"offset": offset}, separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def decode_skiptoken(token: str) -> int:
-    try:
-        offset = json.loads(base64.urlsafe_b64decode((token + "=" * (-len(token) % 4)).encode()))["offset"]
-    except (binascii.Error, ValueError, KeyError, TypeError, UnicodeDecodeError):
-        offset = None
-    if not isinstance(offset, int) or isinstance(offset, bool) or offset < 0:
-        raise InvalidRequest("The specified $skiptoken value is invalid.", reason="undecodable $skiptoken")
-    return offset
-
-
 # --- $filter -----------------------------------------------------------------------------------------------------
 
 _TOKEN = re.compile(r"\s*(?:(?P<str>'(?:[^']|'')*')|(?P<punct>[(),])|(?P<word>[#A-Za-z_][A-Za-z0-9_.]*))")
 
 
 def _tokens(text: str) -> list[str]:
+    """The filter's tokens, scanned once (no copy of the rest of the text per token), nesting checked."""
     tokens: list[str] = []
     position = 0
-    while text[position:].strip():
+    end = len(text.rstrip())
+    while position < end:
         match = _TOKEN.match(text, position)
         if match is None:
             where = len(text) - len(text[position:].lstrip())
@@ -197,6 +172,7 @@ def _tokens(text: str) -> list[str]:
             )
         tokens.append(match.group(0).strip())
         position = match.end()
+    check_parentheses(tokens, text)
     return tokens
 
 

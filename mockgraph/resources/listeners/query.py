@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mockgraph.core.errors import InvalidRequest
+from mockgraph.core.odata_parsing import check_parentheses
 from mockgraph.core.odata_types import canonical_type
 
 Predicate = Callable[[Mapping[str, Any]], bool]
@@ -115,6 +116,7 @@ def _tokens(text: str) -> list[tuple[str, str]]:
         assert kind is not None
         found.append((kind, match.group(kind)))
         position = match.end()
+    check_parentheses((value for _, value in found), text)
     return found
 
 
