@@ -253,6 +253,8 @@ class Journal:
             entry.query = redact_query(entry.query)
         if entry.reason is not None:
             entry.reason = redact_text(entry.reason)
+        if entry.message is not None:  # Graph's message may quote what the caller sent
+            entry.message = redact_text(entry.message)
         # Only token-shaped text in a path: ids (which assertions match) are never mistaken for one.
         entry.path = redact_tokens(entry.path)
         with self._lock:
