@@ -195,15 +195,18 @@ def test_the_direct_request_line_is_what_logging_writes(
     def without_timing(line: str) -> Any:
         if log_format == "json":
             document = json.loads(line)
-            assert isinstance(document.pop("time"), float) and isinstance(document.pop("ms"), float)
+            assert isinstance(document.pop("time"), float)
+            assert isinstance(document.pop("ms"), float)
             document.pop("requestId")
             return document
         stamp, _, rest = line.partition(" ")
         assert len(stamp) == 10
         clock, _, rest = rest.partition(" ")
-        assert len(clock) == 12 and clock[8] == ","
+        assert len(clock) == 12
+        assert clock[8] == ","
         words = rest.split(" ")
-        assert words[-2].endswith("ms") and words[-1].startswith("request-id=")
+        assert words[-2].endswith("ms")
+        assert words[-1].startswith("request-id=")
         return words[:-2]
 
     assert without_timing(direct) == without_timing(through_logging)
