@@ -3,8 +3,9 @@
 - the per-test reset of an app built once per session (``mockgraph.testing.testkit.reset``, what the
   ``mockgraph_app`` fixture runs), and the whole ``mockgraph_app`` fixture measured inside real pytest runs
   (setup + teardown, minus a no-op fixture's);
-- ``create_app()`` on its own, for a test that builds its own app;
-- moto: ``mock_aws()`` enter + exit, and S3 put + get through boto3, beside mockgraph's create + get
+- ``create_app()`` on its own, for a test that builds its own app, beside the bare app's factory
+  (``benchmarks.bare.create_bare_app``), interleaved;
+- moto (skipped with a line saying so when moto or boto3 is missing): ``mock_aws()`` enter + exit, and S3 put + get through boto3, beside mockgraph's create + get
   through ``requests`` under ``GraphMock``.
 """
 
@@ -19,7 +20,16 @@ import textwrap
 import time
 from pathlib import Path
 
-from benchmarks.harness import Figure, Settings, median_of
+from benchmarks.bare import create_bare_app
+from benchmarks.harness import (
+    Figure,
+    Settings,
+    format_value,
+    interleaved,
+    median_of,
+    missing_peer,
+    skipped_figure,
+)
 from benchmarks.interception import requests_caller
 from benchmarks.lifecycle import create_body
 from mockgraph import create_app
@@ -30,6 +40,7 @@ from mockgraph.web.state import state_of
 NAME = "fixture"
 TITLE = "3. Per-test fixture cost (and moto, the peer)"
 TARGET_RESET_SECONDS = 1e-3
+TARGET_FACTORY_RATIO = 2.0  # issue 16: create_app() against the bare app's factory
 _ENV_OUT = "MOCKGRAPH_BENCH_DURATIONS"
 
 CONFTEST = """
@@ -119,13 +130,17 @@ def reset_seconds(samples: int) -> float:
     return median_of(timings)
 
 
-def create_app_seconds(samples: int) -> float:
-    timings: list[float] = []
-    for _ in range(samples):
-        started = time.perf_counter()
-        create_app()
-        timings.append(time.perf_counter() - started)
-    return median_of(timings)
+def _one_call(factory: object) -> float:
+    started = time.perf_counter()
+    factory()  # type: ignore[operator]
+    return time.perf_counter() - started
+
+
+def create_app_seconds(samples: int) -> tuple[float, float]:
+    """Median seconds of ``create_app()`` and of the bare app's factory, calls alternated."""
+    create_app()  # warm-up: imports, compiled contracts, the signing key
+    create_bare_app()
+    return interleaved(samples, lambda: _one_call(create_app), lambda: _one_call(create_bare_app))
 
 
 def moto_figures(samples: int) -> tuple[float, float]:
@@ -175,13 +190,42 @@ def mockgraph_create_get_seconds(samples: int) -> float:
 
 
 def run(settings: Settings) -> list[Figure]:
-    moto_enter_exit, moto_put_get = moto_figures(settings.repeats(30))
+    skip = missing_peer("moto", "boto3")
+    moto_enter_exit, moto_put_get = (
+        (float("nan"), float("nan")) if skip else moto_figures(settings.repeats(30))
+    )
     per_reset = reset_seconds(settings.repeats(3000))
     fixture_with, fixture_plain = pytest_fixture_seconds(settings.size(400, 100))
-    new_app = create_app_seconds(settings.repeats(30))
+    new_app, bare_factory = create_app_seconds(settings.repeats(30))
     create_get = mockgraph_create_get_seconds(settings.repeats(30))
     moto = "moto mock_aws() enter+exit"
     figures: list[Figure] = [
+        Figure(
+            TITLE,
+            "create_app() (a new emulator)",
+            "s",
+            new_app,
+            "bare app's factory",
+            bare_factory,
+            target=TARGET_FACTORY_RATIO,
+        ),
+    ]
+    if skip:
+        labels = (
+            ("per-test reset (testkit.reset)", moto),
+            ("mockgraph_app fixture in pytest (setup+teardown, minus a no-op fixture's)", moto),
+            ("create + get via requests under GraphMock", "moto S3 put + get via boto3"),
+        )
+        notes = (
+            f"{format_value(per_reset, 's')}",
+            f"{format_value(max(fixture_with - fixture_plain, 0.0), 's')}",
+            f"{format_value(create_get, 's')}",
+        )
+        return figures + [
+            skipped_figure(TITLE, label, baseline, f"{skip}; mockgraph alone: {note}")
+            for (label, baseline), note in zip(labels, notes, strict=True)
+        ]
+    figures += [
         Figure(
             TITLE,
             "per-test reset (testkit.reset)",
@@ -203,7 +247,7 @@ def run(settings: Settings) -> list[Figure]:
             target_absolute=True,
             note=f"with: {fixture_with * 1e6:.0f} µs, no-op fixture: {fixture_plain * 1e6:.0f} µs",
         ),
-        Figure(TITLE, "create_app() (a new emulator)", "s", new_app, moto, moto_enter_exit),
+        Figure(TITLE, "create_app() beside the peer", "s", new_app, moto, moto_enter_exit),
         Figure(
             TITLE,
             "create + get via requests under GraphMock",

@@ -40,6 +40,7 @@ class Figure:
     target: float | None = None
     target_absolute: bool = False
     note: str = ""
+    skipped: str = ""  # why the figure could not be measured (an optional peer not installed), if so
 
     @property
     def ratio(self) -> float:
@@ -56,7 +57,7 @@ class Figure:
 
     @property
     def met(self) -> bool | None:
-        if self.target is None:
+        if self.target is None or self.skipped:
             return None
         measured = self.value if self.target_absolute else self.ratio
         return measured <= self.target if self.better == "lower" else measured >= self.target
@@ -111,3 +112,20 @@ def interleaved(runs: int, first: Callable[[], float], second: Callable[[], floa
             second_samples.append(second())
             first_samples.append(first())
     return median_of(first_samples), median_of(second_samples)
+
+
+def skipped_figure(group: str, label: str, baseline_label: str, reason: str) -> Figure:
+    """A line saying a figure was not measured and why, in place of the figure (never a crash)."""
+    return Figure(group, label, "s", float("nan"), baseline_label, float("nan"), skipped=reason)
+
+
+def missing_peer(*modules: str) -> str:
+    """Empty if every module imports; otherwise the skip reason naming the first missing one."""
+    import importlib
+
+    for module in modules:
+        try:
+            importlib.import_module(module)
+        except ImportError:
+            return f"skipped: {module} is not installed (pip install -e '.[bench]')"
+    return ""

@@ -52,18 +52,21 @@ def _verdict(figure: Figure) -> str:
     return f"{figure.target_text}: {'met' if met else 'NOT met'}"
 
 
-def _rows(figures: Iterable[Figure]) -> list[list[str]]:
+def _row(figure: Figure) -> list[str]:
+    if figure.skipped:
+        return [figure.label, "-", f"{figure.baseline_label}: -", "-", "", figure.skipped]
     return [
-        [
-            figure.label,
-            format_value(figure.value, figure.unit),
-            f"{figure.baseline_label}: {format_value(figure.baseline, figure.unit)}",
-            f"{figure.ratio:.3g}x",
-            _verdict(figure),
-            figure.note,
-        ]
-        for figure in figures
+        figure.label,
+        format_value(figure.value, figure.unit),
+        f"{figure.baseline_label}: {format_value(figure.baseline, figure.unit)}",
+        f"{figure.ratio:.3g}x",
+        _verdict(figure),
+        figure.note,
     ]
+
+
+def _rows(figures: Iterable[Figure]) -> list[list[str]]:
+    return [_row(figure) for figure in figures]
 
 
 def _groups(figures: list[Figure]) -> dict[str, list[Figure]]:

@@ -1,5 +1,6 @@
 """Figure 4: ``mockgraph serve`` (waitress, enforce) on loopback vs the bare app on the same WSGI server, and
-``mockgraph serve --tls`` vs the same over http.
+``mockgraph serve --tls`` vs the same over http, and ``mockgraph serve`` GET beside ``moto_server`` serving an S3
+GET of a small object (the peer; skipped with a line saying so when moto is missing).
 
 Each server runs in its own process; the load generator (``benchmarks.load``) runs several threads with
 keep-alive connections, a fixed request count and a time cap, alternating between the two servers.
@@ -7,10 +8,13 @@ keep-alive connections, a fixed request count and a time cap, alternating betwee
 
 from __future__ import annotations
 
+import http.client
 import json
+import sys
 import tempfile
+import time
 
-from benchmarks.harness import Figure, Settings, median_of
+from benchmarks.harness import Figure, Settings, median_of, missing_peer, skipped_figure
 from benchmarks.lifecycle import create_body
 from benchmarks.load import (
     COLLECTION,
@@ -31,7 +35,7 @@ NAME = "serve"
 TITLE = (
     "4. mockgraph serve on loopback (waitress, 8 threads, request log on; load: 4 keep-alive client threads)"
 )
-TARGET_THROUGHPUT_RATIO = 0.6
+TARGET_THROUGHPUT_RATIO = 0.8  # issue 16: GET and POST, log on and off
 THREADS = 4
 CAP_SECONDS = 20.0
 
@@ -108,7 +112,62 @@ def run(settings: Settings) -> list[Figure]:
             )
             creates = compare(runs, per_thread, (emulator, create_worker(headers)), (bare, create_worker({})))
         figures += [*figures_for(f"get{suffix}", *gets), *figures_for(f"create{suffix}", *creates)]
-    return figures + https_figures(runs, per_thread)
+    return figures + https_figures(runs, per_thread) + moto_server_figures(runs, per_thread)
+
+
+def s3_get_worker(path: str) -> Worker:
+    """GET one small S3 object from ``moto_server`` per request; every answer must be 200."""
+
+    def work(
+        connection: http.client.HTTPConnection, count: int, deadline: float, latencies: list[float]
+    ) -> int:
+        done = 0
+        for _ in range(count):
+            if time.monotonic() > deadline:
+                break
+            started = time.perf_counter()
+            status, _ = _call(connection, "GET", path, {})
+            latencies.append(time.perf_counter() - started)
+            if status != 200:
+                raise RuntimeError(f"S3 GET answered {status}")
+            done += 1
+        return done
+
+    return work
+
+
+def seed_s3(server: ServerProcess) -> str:
+    """A bucket and one small object (a connector's size) on ``moto_server``, unsigned path-style calls."""
+    connection = server.connection()
+    for path, body in (("/bench", b""), ("/bench/connector.json", json.dumps(create_body(0)).encode())):
+        # Unsigned calls are anonymous to moto: a public-read ACL lets the anonymous GET through.
+        connection.request("PUT", path, body=body, headers={"x-amz-acl": "public-read"})
+        response = connection.getresponse()
+        response.read()
+        if response.status != 200:
+            raise RuntimeError(f"moto_server answered {response.status} to PUT {path}")
+    connection.close()
+    return "/bench/connector.json"
+
+
+def moto_server_figures(runs: int, per_thread: int) -> list[Figure]:
+    """``mockgraph serve`` GET beside the peer a user might otherwise pick: ``moto_server`` serving an S3 GET."""
+    label = "get vs a peer"
+    baseline = "moto_server S3 GET (werkzeug threaded)"
+    skip = missing_peer("moto")
+    if skip:
+        return [skipped_figure(TITLE, f"{label}: throughput", baseline, skip)]
+    with (
+        ServerProcess(mockgraph_server_command()) as emulator,
+        ServerProcess([sys.executable, "-m", "benchmarks.moto_peer", "--port", "0"]) as moto,
+    ):
+        token = fetch_token(emulator, DEFAULT_TENANT_ID, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET)
+        headers = {"Authorization": f"Bearer {token}"}
+        ids = seed(emulator, headers)
+        gets = compare(
+            runs, per_thread, (emulator, get_worker(headers, ids)), (moto, s3_get_worker(seed_s3(moto)))
+        )
+    return figures_for(label, *gets, baseline)
 
 
 def https_figures(runs: int, per_thread: int) -> list[Figure]:

@@ -28,6 +28,7 @@ from mockgraph.web.dispatch import make_dispatcher
 from mockgraph.web.entra import register_entra_routes
 from mockgraph.web.faults import Faults
 from mockgraph.web.http import add_graph_headers, assign_request_ids, error_response
+from mockgraph.web.lazy_rules import LazyFlask
 from mockgraph.web.routing import Router
 from mockgraph.web.state import EXTENSION_KEY, EmulatorState
 
@@ -55,7 +56,8 @@ def create_app(
     """A new emulator: its own store, identity and settings. ``config`` may be a mapping of field names."""
     # With a state file, the signing key lives beside it (tokens survive restarts; workers share it).
     settings = with_state_defaults(coerce_config(config))
-    app = Flask("mockgraph")
+    # URL builders compiled on first url_for, not here: they were most of the cost of a new app.
+    app = LazyFlask("mockgraph")
     app.json.sort_keys = False  # type: ignore[attr-defined]
     # Flask enforces the limit before reading; the handler below turns it into Graph's 413.
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes

@@ -170,3 +170,44 @@ def test_the_text_format_keeps_the_traceback_on_its_own_lines(
     text = stream.getvalue()
     assert "Traceback (most recent call last)" in text
     assert "RuntimeError: boom inside the model" in text
+
+
+class _PassAll(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return True
+
+
+@pytest.mark.parametrize("log_format", ["text", "json"])
+def test_the_direct_request_line_is_what_logging_writes(
+    logged: tuple[io.StringIO, Any], log_format: str
+) -> None:
+    """The server handler writes request lines itself (no LogRecord); a filter sends them through
+    ``logging`` instead: both lines say the same, apart from the time and the milliseconds."""
+    stream, make = logged
+    app = make(log_format)
+    client = app.test_client()
+    headers = {"client-request-id": "same-id"}
+    client.get(f"{CONNECTORS}/missing?$select=id", headers=headers)
+    logging.getLogger("mockgraph").handlers[0].addFilter(_PassAll())
+    client.get(f"{CONNECTORS}/missing?$select=id", headers=headers)
+    direct, through_logging = lines(stream)
+
+    def without_timing(line: str) -> Any:
+        if log_format == "json":
+            document = json.loads(line)
+            assert isinstance(document.pop("time"), float)
+            assert isinstance(document.pop("ms"), float)
+            document.pop("requestId")
+            return document
+        stamp, _, rest = line.partition(" ")
+        assert len(stamp) == 10
+        clock, _, rest = rest.partition(" ")
+        assert len(clock) == 12
+        assert clock[8] == ","
+        words = rest.split(" ")
+        assert words[-2].endswith("ms")
+        assert words[-1].startswith("request-id=")
+        return words[:-2]
+
+    assert without_timing(direct) == without_timing(through_logging)
+    assert "401" in direct or "404" in direct

@@ -71,7 +71,8 @@ class Call:
     # Query parameters as sent (every value per name), and the base of returned URLs (``http://host/``:
     # the public URL when one is configured, else the host the caller used; mockgraph.web.exposure).
     args: Mapping[str, list[str]]
-    host_url: str
+    # Called only when a handler builds a URL (a nextLink): werkzeug's host_url costs a few µs per request.
+    base_url: Callable[[], str]
     # Reads the JSON body (Graph's 400/413/415 for a bad one); called only by handlers that take a body.
     read_body: Callable[[], Any]
     # The operation's parsed query options (its QueryOptions.parse result), or None when it takes none.
@@ -100,6 +101,10 @@ class Call:
     def url(self, path: str) -> str:
         """An absolute URL on this emulator's base URL, for ``Location`` and ``@odata.nextLink``."""
         return f"{self.host_url}{self.route.version}/{path}"
+
+    @property
+    def host_url(self) -> str:
+        return self.base_url()
 
     def body(self) -> dict[str, Any]:
         """The request body, checked by the operation's body rule (Graph's 400 when it breaks it)."""

@@ -51,7 +51,7 @@ def make_dispatcher() -> Callable[[str], Response]:
             config=state.config,
             clock=state.clock,
             args=args,
-            host_url=base_url(state.config.network),
+            base_url=lambda: base_url(state.config.network),
             read_body=lambda: read_json_body(state.config.max_body_bytes),
             query=parse_query(route.operation, args, route.version),
             directory=state.gatekeeper.directory,
