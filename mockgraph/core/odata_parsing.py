@@ -1,5 +1,5 @@
-"""The hardened pieces every resource's OData parsing shares: ``$top``/``$skip`` numbers, ``$skiptoken`` and the
-nesting limit of ``$filter``.
+"""The OData parsing every collection shares: ``$top``/``$skip`` numbers, ``$skiptoken``, the nesting limit of
+``$filter``, the list options and paging.
 
 Each is written once so that a new resource gets the same limits (ASCII Int32 numbers, a skiptoken matched
 rather than parsed, parentheses at most 32 deep before any recursive parser sees them) without copying them.
@@ -11,9 +11,12 @@ import base64
 import binascii
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from mockgraph.core.errors import InvalidRequest
+from mockgraph.core.query_options import UnsupportedQuery
 
 # OData reads $top and $skip as Int32: anything larger is not a value Graph can take.
 MAX_INT32 = 2**31 - 1
@@ -66,3 +69,70 @@ def check_parentheses(tokens: Iterable[str], text: str) -> None:
                 )
         elif token == ")":
             depth = max(depth - 1, 0)
+
+
+# --- list and count options, and paging: the same for every collection --------------------------------------
+
+MAX_TOP = 999
+Predicate = Callable[[Mapping[str, Any]], bool]
+SortKey = Callable[[Mapping[str, Any]], Any]
+
+
+@dataclass(frozen=True)
+class CollectionQuery:
+    """A validated set of query options for a list or count request."""
+
+    select: tuple[str, ...] | None = None
+    filter: Predicate | None = None
+    orderby: tuple[tuple[str, bool], ...] = ()
+    top: int | None = None
+    skip: int = 0
+    count: bool = False
+    offset: int = 0
+
+
+def collection_query(
+    options: Mapping[str, str],
+    *,
+    select: tuple[str, ...] | None,
+    parse_orderby: Callable[[str], tuple[tuple[str, bool], ...]],
+    parse_filter: Callable[[str], Predicate],
+) -> CollectionQuery:
+    """``$top``, ``$skip``, ``$count``, ``$orderby``, ``$filter`` and ``$skiptoken`` of a list, each checked as Graph
+    does; the resource supplies what depends on its properties (the parsed ``$select``, its orderby and filter)."""
+    top = None
+    if "top" in options:
+        top = non_negative("top", options["top"])
+        if not 1 <= top <= MAX_TOP:
+            raise UnsupportedQuery(
+                f"Invalid page size specified: '{top}'. Must be between 1 and {MAX_TOP} inclusive.",
+                reason="$top out of range",
+            )
+    skip = non_negative("skip", options["skip"]) if "skip" in options else 0
+    count = False
+    if "count" in options:
+        flag = options["count"].strip().lower()
+        if flag not in ("true", "false"):
+            raise InvalidRequest(
+                f"'{options['count']}' is not a valid count option.",
+                reason="$count is not true or false",
+            )
+        count = flag == "true"
+    orderby = parse_orderby(options["orderby"]) if "orderby" in options else ()
+    predicate = parse_filter(options["filter"]) if "filter" in options else None
+    offset = decode_skiptoken(options["skiptoken"]) if "skiptoken" in options else 0
+    return CollectionQuery(select, predicate, orderby, top, skip, count, offset)
+
+
+def page(
+    records: Sequence[Mapping[str, Any]], query: CollectionQuery, sort_key: Callable[[str], SortKey]
+) -> tuple[list[Mapping[str, Any]], int, int | None]:
+    """Filter, order and page ``records``: (page, total matching, offset of the next page or None)."""
+    matching = [r for r in records if query.filter is None or query.filter(r)]
+    for prop, descending in reversed(query.orderby):
+        matching.sort(key=sort_key(prop), reverse=descending)
+    start = query.skip + query.offset
+    if query.top is None:
+        return matching[start:], len(matching), None
+    end = start + query.top
+    return matching[start:end], len(matching), end if end < len(matching) else None

@@ -10,10 +10,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
+from urllib.parse import urlencode
 
 from mockgraph.core.config import MockGraphConfig
 from mockgraph.core.contracts import Contracts
 from mockgraph.core.errors import GraphError
+from mockgraph.core.odata_parsing import encode_skiptoken
 from mockgraph.core.operations import Operation, Route
 from mockgraph.core.principal import Principal
 from mockgraph.core.query_options import read_options
@@ -105,6 +107,17 @@ class Call:
     @property
     def host_url(self) -> str:
         return self.base_url()
+
+    def next_link(self, path: str, offset: int) -> str:
+        """``@odata.nextLink`` for the page at ``offset``: the request's own options, its ``$skiptoken`` replaced."""
+        kept = [
+            (name, value)
+            for name, values in self.args.items()
+            if name.lower().lstrip("$") != "skiptoken"
+            for value in values
+        ]
+        kept.append(("$skiptoken", encode_skiptoken(offset)))
+        return f"{self.url(path)}?{urlencode(kept, safe='$,()')}"
 
     def body(self) -> dict[str, Any]:
         """The request body, checked by the operation's body rule (Graph's 400 when it breaks it)."""

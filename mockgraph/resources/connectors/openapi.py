@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from mockgraph.core.odata_parsing import MAX_INT32
+from mockgraph.core.odata_parsing import MAX_INT32, MAX_TOP
 from mockgraph.core.openapi_parts import NO_VALUE, array_of, query_parameter
 from mockgraph.core.query_options import MAX_OPTION_LENGTH
-from mockgraph.resources.connectors.query import MAX_TOP, STRING_PROPERTIES
+from mockgraph.resources.connectors.query import STRING_PROPERTIES
 
 PROPERTY_NAMES = ["id", "authenticationConfiguration", "displayName", "targetUrl"]
 ORDERABLE = [name for name in PROPERTY_NAMES if name in STRING_PROPERTIES]

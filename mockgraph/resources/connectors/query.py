@@ -10,39 +10,25 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from mockgraph.core.errors import InvalidRequest
-from mockgraph.core.odata_parsing import decode_skiptoken, non_negative
+from mockgraph.core.odata_parsing import (
+    MAX_FILTER_DEPTH,
+    CollectionQuery,
+    Predicate,
+    collection_query,
+    page,
+)
 from mockgraph.core.query_options import COLLECTION_OPTIONS, UnsupportedQuery
 
 ENTITY_TYPE = "microsoft.graph.identityApiConnector"
 PROPERTIES = ("id", "displayName", "targetUrl", "authenticationConfiguration")
 STRING_PROPERTIES = ("id", "displayName", "targetUrl")
-MAX_TOP = 999
 # OData reads $top and $skip as Int32: anything larger is not a value Graph can take.
-# Parentheses nest at most this deep in $filter: the parser recurses per level, and a real filter on four
-# string properties needs a handful.
-MAX_FILTER_DEPTH = 32
 LIST_OPTIONS = COLLECTION_OPTIONS
 GET_OPTIONS = frozenset({"select", "expand"})
 COUNT_OPTIONS = frozenset({"filter", "search"})
-
-Predicate = Callable[[Mapping[str, Any]], bool]
-
-
-@dataclass(frozen=True)
-class CollectionQuery:
-    """A validated set of query options for a list or count request."""
-
-    select: tuple[str, ...] | None = None
-    filter: Predicate | None = None
-    orderby: tuple[tuple[str, bool], ...] = ()
-    top: int | None = None
-    skip: int = 0
-    count: bool = False
-    offset: int = 0
 
 
 def parse_select(value: str) -> tuple[str, ...]:
@@ -88,28 +74,7 @@ def parse_collection_query(options: Mapping[str, str]) -> CollectionQuery:
     if "expand" in options:
         check_expand(options["expand"])
     select = parse_select(options["select"]) if "select" in options else None
-    top = None
-    if "top" in options:
-        top = non_negative("top", options["top"])
-        if not 1 <= top <= MAX_TOP:
-            raise UnsupportedQuery(
-                f"Invalid page size specified: '{top}'. Must be between 1 and {MAX_TOP} inclusive.",
-                reason="$top out of range",
-            )
-    skip = non_negative("skip", options["skip"]) if "skip" in options else 0
-    count = False
-    if "count" in options:
-        flag = options["count"].strip().lower()
-        if flag not in ("true", "false"):
-            raise InvalidRequest(
-                f"'{options['count']}' is not a valid count option.",
-                reason="$count is not true or false",
-            )
-        count = flag == "true"
-    orderby = parse_orderby(options["orderby"]) if "orderby" in options else ()
-    predicate = parse_filter(options["filter"]) if "filter" in options else None
-    offset = decode_skiptoken(options["skiptoken"]) if "skiptoken" in options else 0
-    return CollectionQuery(select, predicate, orderby, top, skip, count, offset)
+    return collection_query(options, select=select, parse_orderby=parse_orderby, parse_filter=parse_filter)
 
 
 def parse_orderby(value: str) -> tuple[tuple[str, bool], ...]:
@@ -132,14 +97,7 @@ def apply(
     records: Sequence[Mapping[str, Any]], query: CollectionQuery
 ) -> tuple[list[Mapping[str, Any]], int, int | None]:
     """Filter, order and page ``records``: (page, total matching, offset of the next page or None)."""
-    matching = [r for r in records if query.filter is None or query.filter(r)]
-    for prop, descending in reversed(query.orderby):
-        matching.sort(key=_sort_key(prop), reverse=descending)
-    start = query.skip + query.offset
-    if query.top is None:
-        return matching[start:], len(matching), None
-    end = start + query.top
-    return matching[start:end], len(matching), end if end < len(matching) else None
+    return page(records, query, _sort_key)
 
 
 def _sort_key(prop: str) -> Callable[[Mapping[str, Any]], str]:

@@ -6,10 +6,9 @@ Handlers take the dispatcher's ``Call`` and return a ``Reply``; the operation ta
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
 from mockgraph.core.errors import ResourceNotFound
-from mockgraph.core.odata_parsing import encode_skiptoken
+from mockgraph.core.odata_parsing import CollectionQuery
 from mockgraph.resources.connectors import model
 from mockgraph.resources.connectors import query as odata
 from mockgraph.resources.connectors.model import COLLECTION
@@ -37,7 +36,7 @@ def entity(call: Call, record: Record, select: tuple[str, ...] | None = None) ->
 
 
 def list_connectors(call: Call) -> Reply:
-    options: odata.CollectionQuery = call.query
+    options: CollectionQuery = call.query
     records = call.store.list(call.tenant, COLLECTION)
     page, total, next_offset = odata.apply(records, options)
     shape = f"({','.join(options.select)})" if options.select else ""
@@ -47,19 +46,8 @@ def list_connectors(call: Call) -> Reply:
     now = call.now()
     document["value"] = [model.render(dict(r), now, options.select) for r in page]
     if next_offset is not None:
-        document["@odata.nextLink"] = next_link(call, next_offset - options.skip)
+        document["@odata.nextLink"] = call.next_link(PATH, next_offset - options.skip)
     return json_reply(document)
-
-
-def next_link(call: Call, offset: int) -> str:
-    kept = [
-        (name, value)
-        for name, values in call.args.items()
-        if name.lower().lstrip("$") != "skiptoken"
-        for value in values
-    ]
-    kept.append(("$skiptoken", encode_skiptoken(offset)))
-    return f"{call.url(PATH)}?{urlencode(kept, safe='$,()')}"
 
 
 def count_connectors(call: Call) -> Reply:

@@ -13,7 +13,7 @@ from mockgraph.core.errors import ResourceNotFound
 from mockgraph.core.odata_types import bare
 from mockgraph.resources.eventsflows import model
 from mockgraph.resources.eventsflows.model import COLLECTION, ENTITY_TYPE, FLOW_TYPE
-from mockgraph.resources.listeners.model import find_application, without_application
+from mockgraph.resources.listeners.applications import IncludedApplications
 from mockgraph.resources.listeners.query import EntityModel, ListQuery, parse_options, select_shape, selected
 from mockgraph.resources.listeners.references import (
     EXTENSIONS,
@@ -139,45 +139,16 @@ def delete_flow(call: Call) -> Reply:
 # --- conditions/applications/includeApplications ----------------------------------------------------------
 
 
-def included_context(call: Call, record: Record, suffix: str = "") -> str:
-    return call.context(f"{PATH}('{record['id']}')/conditions/applications/includeApplications{suffix}")
+def _adding(call: Call, record: Record, app_id: str) -> Any:
+    elsewhere = others(call, record["id"])  # an app is linked to one flow at most
+    return lambda current: model.with_application(current, app_id, elsewhere)
 
 
-def list_applications(call: Call) -> Reply:
-    record = existing(call)
-    value = [dict(item) for item in record["conditions"]["applications"]["includeApplications"]]
-    return json_reply({"@odata.context": included_context(call, record), "value": value})
-
-
-def add_application(call: Call) -> Reply:
-    record = existing(call)
-    app_id = str(call.body()["appId"])
-    elsewhere = others(call, record["id"])
-    _updated(call, record["id"], lambda current: model.with_application(current, app_id, elsewhere))
-    document = {"@odata.context": included_context(call, record, "/$entity"), "appId": app_id}
-    location = call.url(f"{PATH}/{record['id']}/conditions/applications/includeApplications/{app_id}")
-    return json_reply(document, 201, {"Location": location})
-
-
-def get_application(call: Call) -> Reply:
-    record = existing(call)
-    found = find_application(record, call.parameter("appId"))
-    if found is None:
-        raise ResourceNotFound(call.parameter("appId"), reason="the application is not linked to the flow")
-    return json_reply({"@odata.context": included_context(call, record, "/$entity"), **found})
-
-
-def remove_application(call: Call) -> Reply:
-    record = existing(call)
-    app_id = call.parameter("appId")
-    if find_application(record, app_id) is None:
-        raise ResourceNotFound(app_id, reason="the application is not linked to the flow")
-
-    def change(current: Record) -> Record:
-        return without_application(current, app_id) or current
-
-    _updated(call, record["id"], change)
-    return no_content()
+APPLICATIONS = IncludedApplications(COLLECTION, PATH, "the application is not linked to the flow", _adding)
+list_applications = APPLICATIONS.list
+add_application = APPLICATIONS.add
+get_application = APPLICATIONS.get
+remove_application = APPLICATIONS.remove
 
 
 # --- attaching an extension to an attribute-collection step -----------------------------------------------

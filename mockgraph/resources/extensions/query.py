@@ -9,37 +9,26 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from mockgraph.core.errors import InvalidRequest
-from mockgraph.core.odata_parsing import check_parentheses, decode_skiptoken, non_negative
+from mockgraph.core.odata_parsing import (
+    CollectionQuery,
+    Predicate,
+    check_parentheses,
+    collection_query,
+    page,
+)
 from mockgraph.core.odata_types import bare
 from mockgraph.core.query_options import COLLECTION_OPTIONS, UnsupportedQuery
 from mockgraph.resources.extensions.model import ABSTRACT_TYPES, ALL_PROPERTIES, ENTITY_TYPE, SUBTYPES
 
 STRING_PROPERTIES = ("id", "displayName", "description")
-MAX_TOP = 999
 LIST_OPTIONS = COLLECTION_OPTIONS
 GET_OPTIONS = frozenset({"select", "expand"})
 COUNT_OPTIONS = frozenset({"filter", "search"})
 # isOf's argument: a subtype (matches its objects) or the abstract base (matches every extension).
 _ISOF_TYPES = {bare(name).casefold(): name for name in (*SUBTYPES, ABSTRACT_TYPES[0])}
-
-Predicate = Callable[[Mapping[str, Any]], bool]
-
-
-@dataclass(frozen=True)
-class CollectionQuery:
-    """A validated set of list or count options."""
-
-    select: tuple[str, ...] | None = None
-    filter: Predicate | None = None
-    orderby: tuple[tuple[str, bool], ...] = ()
-    top: int | None = None
-    skip: int = 0
-    count: bool = False
-    offset: int = 0
 
 
 def _property(name: str, *, for_what: str, allowed: Sequence[str] = ALL_PROPERTIES) -> str:
@@ -90,27 +79,7 @@ def parse_list(options: Mapping[str, str], version: str) -> CollectionQuery:
     if "expand" in options:
         check_expand(options["expand"])
     select = parse_select(options["select"]) if "select" in options else None
-    top = None
-    if "top" in options:
-        top = non_negative("top", options["top"])
-        if not 1 <= top <= MAX_TOP:
-            raise UnsupportedQuery(
-                f"Invalid page size specified: '{top}'. Must be between 1 and {MAX_TOP} inclusive.",
-                reason="$top out of range",
-            )
-    skip = non_negative("skip", options["skip"]) if "skip" in options else 0
-    count = False
-    if "count" in options:
-        flag = options["count"].strip().lower()
-        if flag not in ("true", "false"):
-            raise InvalidRequest(
-                f"'{options['count']}' is not a valid count option.", reason="$count is not a boolean"
-            )
-        count = flag == "true"
-    orderby = parse_orderby(options["orderby"]) if "orderby" in options else ()
-    predicate = parse_filter(options["filter"]) if "filter" in options else None
-    offset = decode_skiptoken(options["skiptoken"]) if "skiptoken" in options else 0
-    return CollectionQuery(select, predicate, orderby, top, skip, count, offset)
+    return collection_query(options, select=select, parse_orderby=parse_orderby, parse_filter=parse_filter)
 
 
 def parse_get(options: Mapping[str, str], version: str) -> tuple[str, ...] | None:
@@ -137,14 +106,7 @@ def apply(
     records: Sequence[Mapping[str, Any]], query: CollectionQuery
 ) -> tuple[list[Mapping[str, Any]], int, int | None]:
     """Filter, order and page: (page, total matching, offset of the next page or None)."""
-    matching = [r for r in records if query.filter is None or query.filter(r)]
-    for prop, descending in reversed(query.orderby):
-        matching.sort(key=_sort_key(prop), reverse=descending)
-    start = query.skip + query.offset
-    if query.top is None:
-        return matching[start:], len(matching), None
-    end = start + query.top
-    return matching[start:end], len(matching), end if end < len(matching) else None
+    return page(records, query, _sort_key)
 
 
 def _sort_key(prop: str) -> Callable[[Mapping[str, Any]], tuple[bool, str]]:

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
 from mockgraph.core.errors import InvalidRequest, QuotaExceeded, ResourceNotFound
-from mockgraph.core.odata_parsing import encode_skiptoken
+from mockgraph.core.odata_parsing import CollectionQuery
 from mockgraph.resources.extensions import model
 from mockgraph.resources.extensions import query as odata
 from mockgraph.resources.extensions.model import COLLECTION
@@ -31,7 +30,7 @@ def entity(call: Call, record: Record, select: tuple[str, ...] | None = None) ->
 
 
 def list_extensions(call: Call) -> Reply:
-    options: odata.CollectionQuery = call.query
+    options: CollectionQuery = call.query
     page, total, next_offset = odata.apply(call.store.list(call.tenant, COLLECTION), options)
     shape = f"({','.join(options.select)})" if options.select else ""
     document: dict[str, Any] = {"@odata.context": call.context(f"{PATH}{shape}")}
@@ -39,19 +38,8 @@ def list_extensions(call: Call) -> Reply:
         document["@odata.count"] = total
     document["value"] = [model.render(dict(record), options.select) for record in page]
     if next_offset is not None:
-        document["@odata.nextLink"] = next_link(call, next_offset - options.skip)
+        document["@odata.nextLink"] = call.next_link(PATH, next_offset - options.skip)
     return json_reply(document)
-
-
-def next_link(call: Call, offset: int) -> str:
-    kept = [
-        (name, value)
-        for name, values in call.args.items()
-        if name.lower().lstrip("$") != "skiptoken"
-        for value in values
-    ]
-    kept.append(("$skiptoken", encode_skiptoken(offset)))
-    return f"{call.url(PATH)}?{urlencode(kept, safe='$,()')}"
 
 
 def count_extensions(call: Call) -> Reply:

@@ -11,6 +11,7 @@ from typing import Any
 from mockgraph.core.errors import InvalidRequest, QuotaExceeded, ResourceNotFound
 from mockgraph.core.odata_types import bare
 from mockgraph.resources.listeners import model
+from mockgraph.resources.listeners.applications import IncludedApplications
 from mockgraph.resources.listeners.model import COLLECTION, ENTITY_TYPE
 from mockgraph.resources.listeners.query import (
     CAST_PREFIX,
@@ -183,44 +184,16 @@ def delete_listener(call: Call) -> Reply:
 # --- conditions/applications/includeApplications ----------------------------------------------------------
 
 
-def included_context(call: Call, record: Record, suffix: str = "") -> str:
-    return call.context(f"{PATH}('{record['id']}')/conditions/applications/includeApplications{suffix}")
-
-
-def list_applications(call: Call) -> Reply:
-    record = existing(call)
-    value = [dict(item) for item in record["conditions"]["applications"]["includeApplications"]]
-    return json_reply({"@odata.context": included_context(call, record), "value": value})
-
-
-def add_application(call: Call) -> Reply:
-    record = existing(call)
-    app_id = str(call.body()["appId"])
-    _updated(call, record["id"], lambda current: model.with_application(current, app_id))
-    document = {"@odata.context": included_context(call, record, "/$entity"), "appId": app_id}
-    location = call.url(f"{PATH}/{record['id']}/conditions/applications/includeApplications/{app_id}")
-    return json_reply(document, 201, {"Location": location})
-
-
-def get_application(call: Call) -> Reply:
-    record = existing(call)
-    found = model.find_application(record, call.parameter("appId"))
-    if found is None:
-        raise ResourceNotFound(call.parameter("appId"), reason="the application is not included")
-    return json_reply({"@odata.context": included_context(call, record, "/$entity"), **found})
-
-
-def remove_application(call: Call) -> Reply:
-    record = existing(call)
-    app_id = call.parameter("appId")
-    if model.find_application(record, app_id) is None:
-        raise ResourceNotFound(app_id, reason="the application is not included")
-
-    def change(current: Record) -> Record:
-        return model.without_application(current, app_id) or current
-
-    _updated(call, record["id"], change)
-    return no_content()
+APPLICATIONS = IncludedApplications(
+    COLLECTION,
+    PATH,
+    "the application is not included",
+    lambda call, record, app_id: lambda current: model.with_application(current, app_id),
+)
+list_applications = APPLICATIONS.list
+add_application = APPLICATIONS.add
+get_application = APPLICATIONS.get
+remove_application = APPLICATIONS.remove
 
 
 # --- the handler's extension (beta; documented as replaced by the extensions resource in February 2025) -------
