@@ -1,6 +1,7 @@
 """Building blocks of the served OpenAPI document: references, JSON bodies, query parameters, operations.
 
-Shared by ``mockgraph.admin.openapi`` (the connector paths and the assembled document) and ``mockgraph.admin.openapi_userflows``.
+Used by ``mockgraph.admin.openapi`` (which assembles the document from the operation tables) and by each resource's
+``openapi.py`` (its parameter components).
 Every operation lists the refusals every Graph request can get (400/401/403, and 413/415 when it takes a body)
 with the ``odataError`` schema, plus its own (404, 409).
 """

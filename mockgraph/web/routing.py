@@ -116,13 +116,3 @@ class Router:
         if operation is None:
             raise MethodNotSupported(method.upper(), tuple(methods))
         return Route(operation, version, MappingProxyType(bound))
-
-    def methods_at(self, version: str, path: str) -> tuple[str, ...]:
-        """The methods served at a concrete path (for tests and the docs); empty when none."""
-        try:
-            self.resolve("\0", f"/{version}/{path}")
-        except MethodNotSupported as refusal:
-            return refusal.allowed
-        except InvalidRequest:
-            return ()
-        return ()
