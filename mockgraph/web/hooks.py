@@ -273,10 +273,8 @@ def _retry_after(response: Response) -> float | None:
     # A scan, not headers.get: werkzeug raises and catches an exception for every header it lacks.
     for name, value in response.headers:
         if name.lower() == "retry-after":
-            break
-    else:
-        return None
-    try:
-        return float(value)
-    except ValueError:
-        return None
+            try:
+                return float(value)
+            except ValueError:
+                return None
+    return None
