@@ -2,37 +2,32 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
-from flask import Flask, Response, current_app, request
-from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from flask import Flask, Request, Response, current_app, request
+from werkzeug.exceptions import HTTPException
 from werkzeug.routing import BaseConverter
 
 from mockgraph.admin import guard
 from mockgraph.admin.routes import register_admin
 from mockgraph.core.config import MockGraphConfig, coerce_config
 from mockgraph.core.contracts import shared_contracts
-from mockgraph.core.errors import (
-    GraphError,
-    MethodNotSupported,
-    PayloadTooLarge,
-    SegmentNotFound,
-)
+from mockgraph.core.errors import GraphError
 from mockgraph.identity import Gatekeeper
 from mockgraph.resources import CATALOG
 from mockgraph.storage.sqlite import open_store, with_state_defaults
 from mockgraph.storage.store import Store
 from mockgraph.web import exposure, hooks
+from mockgraph.web.context import request_context
 from mockgraph.web.dispatch import make_dispatcher
 from mockgraph.web.entra import register_entra_routes
+from mockgraph.web.failures import http_error, internal_error
 from mockgraph.web.faults import Faults
 from mockgraph.web.http import add_graph_headers, assign_request_ids, error_response
-from mockgraph.web.lazy_rules import LazyFlask
+from mockgraph.web.pipeline import EmulatorFlask, GraphPipeline
 from mockgraph.web.routing import Router
 from mockgraph.web.state import EXTENSION_KEY, EmulatorState
 
-log = logging.getLogger("mockgraph")
 # Built once: the tree is immutable and derived from the tables alone.
 ROUTER = Router(CATALOG)
 
@@ -57,7 +52,7 @@ def create_app(
     # With a state file, the signing key lives beside it (tokens survive restarts; workers share it).
     settings = with_state_defaults(coerce_config(config))
     # URL builders compiled on first url_for, not here: they were most of the cost of a new app.
-    app = LazyFlask("mockgraph")
+    app = EmulatorFlask("mockgraph")
     app.json.sort_keys = False  # type: ignore[attr-defined]
     # Flask enforces the limit before reading; the handler below turns it into Graph's 413.
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
@@ -67,7 +62,7 @@ def create_app(
     # The store first: a damaged state file stops here, and the directory reads its run-time entries from it.
     store = store if store is not None else open_store(settings.state_path)
     gatekeeper = Gatekeeper(settings, catalog=CATALOG, records=store)
-    app.extensions[EXTENSION_KEY] = EmulatorState(
+    state = EmulatorState(
         config=settings,
         store=store,
         contracts=shared_contracts(),
@@ -76,7 +71,10 @@ def create_app(
         router=ROUTER,
         faults=Faults(CATALOG),
     )
+    app.extensions[EXTENSION_KEY] = state
     app.before_request(assign_request_ids)
+    # After-request hooks run last-registered first: the observers (the request log) see the response last.
+    app.after_request(hooks.observe_response)
     app.after_request(add_graph_headers)
     # The network policy first (untrusted Host names), then the admin guard: refusals that no fault rule,
     # journal hook or view runs before (docs/security.md).
@@ -98,37 +96,21 @@ def create_app(
     hooks.install(app)
     # The admin API (/_mockgraph/health, reset, seed, snapshot, journal, faults, token, simulate, openapi.json).
     register_admin(app)
+    # Last: the hooks and handlers registered by now are the emulator's own (see GraphPipeline).
+    app.graph_pipeline = GraphPipeline(app, state)
     return app
 
 
 def _http_exception(exception: HTTPException) -> Response:
     """Werkzeug's own errors (routing, size limit) in Graph's envelope instead of an HTML page."""
-    if isinstance(exception, RequestEntityTooLarge):
-        return error_response(PayloadTooLarge(current_app.config["MAX_CONTENT_LENGTH"]))
-    if exception.code == 405:
-        allowed = tuple(getattr(exception, "valid_methods", None) or ())
-        return error_response(MethodNotSupported(request.method, allowed))
-    if exception.code == 404:
-        segment = next((s for s in request.path.split("/") if s), "")
-        return error_response(SegmentNotFound(segment))
-    if exception.code is None or exception.code >= 500:
-        # Flask wraps an error raised after the view (an after_request hook) in InternalServerError and
-        # has logged it already: it is an internal fault, Graph's generalException, not a BadRequest.
-        original = getattr(exception, "original_exception", None)
-        cause = type(original or exception).__name__
-        return error_response(GraphError(status=exception.code or 500, reason=f"internal error: {cause}"))
-    return error_response(
-        GraphError(
-            "The request could not be processed.",
-            code="BadRequest",
-            status=exception.code or 400,
-        )
-    )
+    return http_error(exception, _request(), request_context(), current_app.config["MAX_CONTENT_LENGTH"])
 
 
 def _unexpected(exception: Exception) -> Response:
     """Any fault inside the emulator: Graph's 500 envelope, never a traceback (which is logged instead)."""
-    if isinstance(exception, HTTPException):
-        return _http_exception(exception)
-    log.exception("internal error while serving a request")
-    return error_response(GraphError(reason=f"internal error: {type(exception).__name__}"))
+    return internal_error(exception, _request(), request_context(), current_app.config["MAX_CONTENT_LENGTH"])
+
+
+def _request() -> Request:
+    found: Request = request._get_current_object()  # type: ignore[attr-defined]
+    return found

@@ -16,10 +16,11 @@ import sys
 import time
 from typing import Any, TextIO
 
-from flask import Flask, Response, has_request_context, request
+from flask import Flask, Request, Response, has_request_context
 
 from mockgraph.core.redaction import redact_text
-from mockgraph.web.context import request_context
+from mockgraph.web.context import RequestContext, request_context
+from mockgraph.web.state import state_of
 
 LOGGER_NAME = "mockgraph.requests"
 MAX_PATH = 200
@@ -41,8 +42,8 @@ def _escaped(match: re.Match[str]) -> str:
     return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
 
 
-def _error_code(response: Response) -> str | None:
-    error = request_context().error
+def _error_code(context: RequestContext, response: Response) -> str | None:
+    error = context.error
     if error is not None:
         return error.code
     if response.status_code < 400 or not response.is_json:
@@ -54,16 +55,16 @@ def _error_code(response: Response) -> str | None:
     return found if isinstance(found, str) else None
 
 
-def request_fields(response: Response) -> dict[str, Any]:
-    """What one log line says about the current request and its ``response``."""
-    elapsed = (time.monotonic() - request_context().started) * 1000
-    path = request.path if len(request.path) <= MAX_PATH else request.path[:MAX_PATH] + "..."
+def request_fields(req: Request, context: RequestContext, response: Response) -> dict[str, Any]:
+    """What one log line says about a request and its ``response``."""
+    elapsed = (time.monotonic() - context.started) * 1000
+    path = req.path if len(req.path) <= MAX_PATH else req.path[:MAX_PATH] + "..."
     return {
-        "method": request.method,
+        "method": req.method,
         "path": redact_text(path),
-        "query": sorted(redact_text(name) for name in request.args),
+        "query": sorted(redact_text(name) for name in req.args),
         "status": response.status_code,
-        "error": _error_code(response),
+        "error": _error_code(context, response),
         "ms": round(elapsed, 1),
         "requestId": response.headers.get("request-id"),
     }
@@ -78,29 +79,24 @@ def format_text(fields: dict[str, Any]) -> str:
     )
 
 
-def _start() -> None:
-    request_context()  # made now, so its start time covers every other hook
-
-
 def install(app: Flask, *, log_format: str = "text") -> None:
-    """Log every request ``app`` answers to the ``mockgraph.requests`` logger, as text or JSON."""
+    """Log every request ``app`` (made by ``create_app``) answers to the ``mockgraph.requests`` logger, as
+    text or JSON."""
     as_json = log_format == "json"
 
-    def finish(response: Response) -> Response:
+    def finish(req: Request, context: RequestContext, response: Response) -> None:
         # The dashboard's own pages and polls are not logged (a page left open polls every 2 s).
-        if log.isEnabledFor(logging.INFO) and not request_context().quiet:
-            fields = request_fields(response)
+        if log.isEnabledFor(logging.INFO) and not context.quiet:
+            fields = request_fields(req, context, response)
             handler = _direct_handler()
             if handler is not None:
                 handler.write_request_line(fields, as_json)
             else:
                 log.info(json.dumps(fields, separators=(",", ":")) if as_json else format_text(fields))
-        return response
 
-    # First before every other hook and last after them (Flask runs after_request hooks in reverse), so the
-    # time covers the whole request and the response already carries its request-id header.
-    app.before_request_funcs.setdefault(None, []).insert(0, _start)
-    app.after_request_funcs.setdefault(None, []).insert(0, finish)
+    # A response observer: told last, after the journal and Graph's headers, so the line carries the
+    # request-id the client reads and is written before the response leaves (mockgraph.web.state).
+    state_of(app).response_observers.append(finish)
 
 
 class _TextFormatter(logging.Formatter):
@@ -129,8 +125,12 @@ class _JsonFormatter(logging.Formatter):
         if record.exc_info:
             # The traceback of an internal error, as one field: the developer's clue, kept in the log only.
             fields["traceback"] = self.formatException(record.exc_info)
-            if has_request_context():
-                fields["requestId"] = request_context().request_id
+            # The Graph pipeline names the request (it has no Flask request); Flask's handlers have one.
+            request_id = getattr(record, "mockgraph_request_id", None)
+            if request_id is None and has_request_context():
+                request_id = request_context().request_id
+            if request_id is not None:
+                fields["requestId"] = request_id
         return json.dumps(fields, separators=(",", ":"))
 
 

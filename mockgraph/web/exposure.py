@@ -6,7 +6,9 @@ host and builds URLs on the host the caller used, so the interceptor keeps answe
 
 from __future__ import annotations
 
-from flask import Flask, request
+from typing import Any
+
+from flask import Flask, Request, request
 
 from mockgraph.core.errors import AuthorizationDenied
 from mockgraph.core.network import NetworkPolicy, split_authority
@@ -31,11 +33,16 @@ def install(app: Flask) -> None:
 
 
 def refuse_untrusted_host() -> None:
-    policy = current_state().config.network
+    """The Flask hook: :func:`check_host` for the current request."""
+    check_host(current_state().config.network, request.environ)
+
+
+def check_host(policy: NetworkPolicy | None, environ: dict[str, Any]) -> None:
+    """:raises UntrustedHost: if a policy is in force and the request's Host is not one it trusts."""
     if policy is None:
         return
     # A browser always sends Host; a request without one (HTTP/1.0) cannot come from a rebinding page.
-    sent = request.environ.get("HTTP_HOST")
+    sent = environ.get("HTTP_HOST")
     if sent is None or policy.trusts_host(sent):
         return
     parts = split_authority(sent)
@@ -43,11 +50,12 @@ def refuse_untrusted_host() -> None:
     raise UntrustedHost(reason=f"Host {name[:_ECHO_LIMIT]!r} is not trusted by this server")
 
 
-def base_url(policy: NetworkPolicy | None) -> str:
-    """``scheme://host[:port]/`` for absolute URLs: the policy's public URL, else the host the caller used.
+def base_url(policy: NetworkPolicy | None, req: Request | None = None) -> str:
+    """``scheme://host[:port]/`` for absolute URLs: the policy's public URL, else the host the caller used
+    (of ``req``, or of the current Flask request when None).
 
     With a policy in force only a trusted Host gets this far, so nothing a foreign page names is reflected.
     """
     if policy is not None and policy.public_url:
         return policy.public_url.rstrip("/") + "/"
-    return request.host_url
+    return (req if req is not None else request).host_url

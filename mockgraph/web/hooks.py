@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask, Request, Response, current_app, request
 from werkzeug.exceptions import HTTPException
+from werkzeug.sansio.utils import get_host
 
 from mockgraph.core.errors import GraphError
 from mockgraph.core.json_limits import JsonRefused, parse_json
@@ -23,7 +24,7 @@ from mockgraph.web.context import RequestContext, request_context
 from mockgraph.web.faults import Faults
 from mockgraph.web.http import REASON_HEADER, set_reason
 from mockgraph.web.journal import Journal, JournalEntry
-from mockgraph.web.state import current_state, state_of
+from mockgraph.web.state import EmulatorState, current_state, state_of
 from mockgraph.web.tenant_note import tenant_note
 
 GRAPH_HOST = "graph.microsoft.com"
@@ -66,57 +67,102 @@ def faults_of(app: Flask) -> Faults:
     return state_of(app).faults
 
 
-def _host() -> str:
-    return request.host.partition(":")[0].lower()
+def is_login_host(host: str) -> bool:
+    """Entra's own names (``login.microsoftonline.com``, an external tenant's ``*.ciamlogin.com``): no Graph
+    route is served there. ``host`` is lower case, without a port."""
+    return host == LOGIN_HOST or ciam_label(host) is not None
+
+
+def host_name(environ: dict[str, Any]) -> str:
+    """The request's host name, lower case and without a port (read from the environ: ``Request.host``
+    parses and normalises the whole authority, a few µs on every request)."""
+    host: str = environ.get("HTTP_HOST") or environ.get("SERVER_NAME") or ""
+    return host.partition(":")[0].lower()
 
 
 def _start() -> Response | None:
     context = request_context()
-    host = _host()
-    if request.endpoint != GRAPH_ENDPOINT:
+    req: Request = _unproxied(request)
+    state = current_state()
+    host = host_name(req.environ)
+    if req.endpoint != GRAPH_ENDPOINT:
         if host == GRAPH_HOST:
             # Graph itself has no token endpoint: answer as its router would.
             context.unroutable = True
-            current_state().router.resolve(request.method, request.path)
+            state.router.resolve(req.method, req.path)
             context.unroutable = False
         return None
-    if host == LOGIN_HOST or ciam_label(host) is not None:
+    if is_login_host(host):
         context.unroutable = True
         response = Response(
-            json.dumps({"error": "not_found", "error_description": f"No Entra endpoint at {request.path}."}),
+            json.dumps({"error": "not_found", "error_description": f"No Entra endpoint at {req.path}."}),
             status=404,
             content_type="application/json",
         )
         set_reason(response, "not an Entra endpoint")
         return response
     try:
-        route = current_state().router.resolve(request.method, request.path)
+        route = state.router.resolve(req.method, req.path)
     except GraphError:
         return None  # the dispatcher raises it again and answers Graph's error
     context.route = route  # the dispatcher takes it instead of resolving the path again
-    state = current_state()
+    apply_faults(state, context, req.headers.get("Authorization"))
+    return None
+
+
+def apply_faults(state: EmulatorState, context: RequestContext, authorization: str | None) -> None:
+    """Apply the app's fault rules to a routed request (``context.route`` is set): sleep for a delay,
+    raise an injected error.
+
+    Faults hit authenticated callers, as Graph throttles per app; a 401 is left to the dispatcher.
+    """
     faults = state.faults
-    if not faults.active:
-        return None
+    if not faults.active or context.route is None:
+        return
     try:
-        # Faults hit authenticated callers, as Graph throttles per app; a 401 is left to the dispatcher.
-        context.principal = state.gatekeeper.authenticate(request.headers.get("Authorization"))
+        context.principal = state.gatekeeper.authenticate(authorization)
     except GraphError:
-        return None
-    decision = faults.decide(route.operation.id)
+        return
+    decision = faults.decide(context.route.operation.id)
     if decision.delay:
         time.sleep(decision.delay)
     if decision.error is not None:
         raise decision.error
-    return None
 
 
 def _finish(response: Response) -> Response:
+    return record_exchange(
+        current_state(),
+        request_context(),
+        _unproxied(request),
+        response,
+        current_app.config.get("MAX_CONTENT_LENGTH"),
+    )
+
+
+def observe_response(response: Response) -> Response:
+    """The app's last after-request hook: tell the state's observers (the request log) of the response."""
     state = current_state()
-    context = request_context()
+    if state.response_observers:
+        req: Request = _unproxied(request)
+        context = request_context()
+        for observe in state.response_observers:
+            observe(req, context, response)
+    return response
+
+
+def record_exchange(
+    state: EmulatorState,
+    context: RequestContext,
+    req: Request,
+    response: Response,
+    body_limit: int | None,
+) -> Response:
+    """Journal one answered request (unless it is the dashboard's own), with a tenant note on an empty
+    answer while other tenants hold the collection. ``body_limit`` is the app's MAX_CONTENT_LENGTH."""
     if context.quiet:  # the dashboard's own page loads and polls
         return response
-    entry = _entry(state.journal, context, response)
+    entry = _entry(state.journal, context, req, response, body_limit)
     note = tenant_note(state.store, context.principal, context.route, entry.method, entry.status)
     if note is not None:  # an empty answer while other tenants hold the collection: say so
         entry.reason = f"{entry.reason}; {note}" if entry.reason else note
@@ -125,20 +171,19 @@ def _finish(response: Response) -> Response:
     return response
 
 
-def _entry(journal: Journal, context: RequestContext, response: Response) -> JournalEntry:
-    # The request behind Flask's proxy, looked up once: every attribute read through a proxy looks the
-    # context up again (~0.5 µs each, and the journal reads a dozen).
-    req: Request = _unproxied(request)
+def _entry(
+    journal: Journal, context: RequestContext, req: Request, response: Response, body_limit: int | None
+) -> JournalEntry:
     principal = context.principal
     operation = context.route.operation if context.route is not None else None
     routed = req.endpoint not in (None, GRAPH_ENDPOINT) or operation is not None
-    document, form, size = _body(req, context)
+    document, form, size = _body(req, context, body_limit)
     code, message, reason = _refusal(response, context.error)
-    args = req.args
+    args = req.args if req.environ.get("QUERY_STRING") else None
     return JournalEntry(
         method=req.method,
         path=req.path,
-        host=req.host,
+        host=_host(req),
         query={key: args.getlist(key) for key in args} if args else {},
         json=document,
         form=form,
@@ -158,11 +203,20 @@ def _entry(journal: Journal, context: RequestContext, response: Response) -> Jou
     )
 
 
+def _host(req: Request) -> str:
+    """``req.host``, computed from the environ: the property builds the request's header view to read Host."""
+    environ = req.environ
+    try:
+        return get_host(req.scheme, environ.get("HTTP_HOST"), req.server, req.trusted_hosts)
+    except HTTPException:  # a Host outside Flask's TRUSTED_HOSTS, refused already: journal what was sent
+        return str(req.environ.get("HTTP_HOST") or req.environ.get("SERVER_NAME") or "")
+
+
 def _unproxied(proxy: Any) -> Any:
     return proxy._get_current_object()
 
 
-def _body(req: Request, context: RequestContext) -> tuple[Any, dict[str, str] | None, int]:
+def _body(req: Request, context: RequestContext, limit: int | None) -> tuple[Any, dict[str, str] | None, int]:
     """The JSON document or form (the journal redacts it), and the body's size; raw text is never kept."""
     if req.mimetype == "application/x-www-form-urlencoded":
         # Read through request.form: a view that parsed the form has consumed the raw stream.
@@ -175,7 +229,6 @@ def _body(req: Request, context: RequestContext) -> tuple[Any, dict[str, str] | 
     if not length and not req.environ.get("wsgi.input_terminated"):
         # No Content-Length (or 0) and no server-terminated stream: Werkzeug reads such a body as empty.
         return None, None, 0
-    limit = current_app.config.get("MAX_CONTENT_LENGTH")
     if limit is not None and (length or 0) > limit:
         return None, None, length or 0
     parsed = context.parsed_body
@@ -217,10 +270,11 @@ def _text(value: Any) -> str | None:
 
 
 def _retry_after(response: Response) -> float | None:
-    value = response.headers.get("Retry-After")
-    if value is None:
-        return None
-    try:
-        return float(value)
-    except ValueError:
-        return None
+    # A scan, not headers.get: werkzeug raises and catches an exception for every header it lacks.
+    for name, value in response.headers:
+        if name.lower() == "retry-after":
+            try:
+                return float(value)
+            except ValueError:
+                return None
+    return None

@@ -16,18 +16,22 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from flask import Flask, current_app
+from flask import Flask, Request, Response, current_app
 
 from mockgraph.core.config import MockGraphConfig
 from mockgraph.core.contracts import Contracts
 from mockgraph.core.operations import Catalog
 from mockgraph.identity.gatekeeper import Gatekeeper
 from mockgraph.storage.store import Store
+from mockgraph.web.context import RequestContext
 from mockgraph.web.faults import Faults
 from mockgraph.web.journal import Journal
 from mockgraph.web.routing import Router
 
 EXTENSION_KEY = "mockgraph"
+# Told of every answered request, last, with the response as the client receives it (the server's request
+# log is one): called by the Graph pipeline and by the app's last after-request hook alike.
+ResponseObserver = Callable[[Request, RequestContext, Response], None]
 
 
 @dataclass
@@ -46,8 +50,8 @@ class EmulatorState:
     clock: Callable[[], float] = time.time
     # Every request the app answered (fed by mockgraph.web.hooks).
     journal: Journal = field(default_factory=Journal)
-    # The value the dashboard sends in X-MockGraph-CSRF: random per app, so per process (forked workers
-    # inherit their parent's). Never printed or logged: a page must not be able to learn it.
+    # Who is told of each answered request after the journal (see ResponseObserver).
+    response_observers: list[ResponseObserver] = field(default_factory=list)
 
     def now(self) -> float:
         return self.clock()
