@@ -27,6 +27,7 @@ from mockgraph.resources import CATALOG
 from mockgraph.testing.testkit import Tokens
 from mockgraph.web.context import new_request_id
 from mockgraph.web.journal import Journal, JournalEntry
+from mockgraph.web.pipeline import ROUTE_CACHE_PATH_LIMIT, ROUTE_CACHE_SIZE
 from mockgraph.web.state import state_of
 from tests.support import BASIC_BODY, COLLECTION_PATH
 
@@ -329,3 +330,20 @@ def test_request_ids_are_distinct_version_4_guids() -> None:
     for text in ids:
         parsed = uuid.UUID(text)
         assert (parsed.version, parsed.variant, str(parsed)) == (4, uuid.RFC_4122, text)
+
+
+def test_remembered_routes_stay_bounded() -> None:
+    app = create_app({"auth_mode": "off"})
+    client = app.test_client()
+    pipeline = app.graph_pipeline  # type: ignore[attr-defined]
+    for index in range(ROUTE_CACHE_SIZE + 10):
+        assert client.get(f"{COLLECTION_PATH}/{index}").status_code == 404
+        assert len(pipeline._routes) <= ROUTE_CACHE_SIZE
+    long_id = "x" * ROUTE_CACHE_PATH_LIMIT
+    assert client.get(f"{COLLECTION_PATH}/{long_id}").status_code == 404
+    assert all(len(path) <= ROUTE_CACHE_PATH_LIMIT for _, path in pipeline._routes)
+    # A remembered route still binds its own id: two ids, two answers.
+    first = client.post(COLLECTION_PATH, json=BASIC_BODY).get_json()["id"]
+    second = client.post(COLLECTION_PATH, json=BASIC_BODY).get_json()["id"]
+    for object_id in (first, second, first, second):
+        assert client.get(f"{COLLECTION_PATH}/{object_id}").get_json()["id"] == object_id

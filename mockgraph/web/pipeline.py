@@ -33,6 +33,7 @@ from flask.signals import (
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from mockgraph.core.errors import GraphError
+from mockgraph.core.operations import Route
 from mockgraph.web.context import RequestContext, new_context
 from mockgraph.web.dispatch import serve_route
 from mockgraph.web.exposure import check_host
@@ -41,6 +42,10 @@ from mockgraph.web.hooks import apply_faults, host_name, is_login_host, record_e
 from mockgraph.web.http import error_response, graph_headers
 from mockgraph.web.lazy_rules import LazyFlask
 from mockgraph.web.state import EmulatorState
+
+# At most this many routes, of paths at most this long, are remembered per app (under 1 MB in all).
+ROUTE_CACHE_SIZE = 2048
+ROUTE_CACHE_PATH_LIMIT = 256
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
@@ -78,6 +83,8 @@ class GraphPipeline:
         self._before = list(app.before_request_funcs.get(None, ()))
         self._after = list(app.after_request_funcs.get(None, ()))
         self._error_handlers = _handlers(app)
+        # Resolved routes by (method, path): immutable, and bounded in count and in path length.
+        self._routes: dict[tuple[str, str], Route] = {}
 
     def flask_needed(self) -> bool:
         """Whether the app holds something only Flask's own request handling would run."""
@@ -104,9 +111,8 @@ class GraphPipeline:
         req: Request = app.request_class(environ)
         if is_login_host(host_name(environ)):
             return None  # Flask's hook answers Entra's 404 there
-        try:
-            route = state.router.resolve(req.method, req.path)
-        except GraphError:
+        route = self._route(req.method, req.path)
+        if route is None:
             return None  # not a Graph operation, or a routing error: Flask's rules and handlers answer it
         limit: int | None = app.config["MAX_CONTENT_LENGTH"]
         # Read when the body is: without an app context Flask's Request would not know the app's limit.
@@ -125,6 +131,22 @@ class GraphPipeline:
         except Exception as exception:  # every fault answers Graph's 500
             response = internal_error(exception, req, context, limit)
         return self._finish(req, context, response, limit)
+
+    def _route(self, method: str, path: str) -> Route | None:
+        """The route of a Graph call (remembered for short paths), or None for a path the router refuses."""
+        key = (method, path)
+        route = self._routes.get(key)
+        if route is not None:
+            return route
+        try:
+            route = self._state.router.resolve(method, path)
+        except GraphError:
+            return None
+        if len(path) <= ROUTE_CACHE_PATH_LIMIT:
+            if len(self._routes) >= ROUTE_CACHE_SIZE:
+                self._routes.clear()  # a test suite's ids come and go: start over rather than track age
+            self._routes[key] = route
+        return route
 
     def _finish(
         self, req: Request, context: RequestContext, response: Response, limit: int | None
