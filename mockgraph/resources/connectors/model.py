@@ -7,6 +7,7 @@ only way out to a response and never includes them.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from typing import Any
 
 from mockgraph.core.certificates import CertificateFacts, active_index, read_pkcs12
@@ -107,14 +108,14 @@ def with_uploaded_certificate(record: Record, certificate: dict[str, Any]) -> Re
     return updated
 
 
-def certificate_facts(configuration: dict[str, Any]) -> list[CertificateFacts]:
+def certificate_facts(configuration: Mapping[str, Any]) -> list[CertificateFacts]:
     return [
         CertificateFacts(c["thumbprint"], int(c["notBefore"]), int(c["notAfter"]))
         for c in configuration.get("certificates", [])
     ]
 
 
-def render_authentication(configuration: dict[str, Any], now: float) -> dict[str, Any]:
+def render_authentication(configuration: Mapping[str, Any], now: float) -> dict[str, Any]:
     """The public view of a stored configuration: password masked, certificates as public facts."""
     if configuration["@odata.type"] == BASIC_AUTHENTICATION:
         return {
@@ -138,7 +139,7 @@ def render_authentication(configuration: dict[str, Any], now: float) -> dict[str
     }
 
 
-def render(record: Record, now: float, select: tuple[str, ...] | None = None) -> dict[str, Any]:
+def render(record: Mapping[str, Any], now: float, select: tuple[str, ...] | None = None) -> dict[str, Any]:
     """A connector as Graph returns it; ``isActive`` is computed at ``now``, so time passing changes it."""
     full = {
         "id": record["id"],
