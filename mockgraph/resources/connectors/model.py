@@ -6,13 +6,13 @@ only way out to a response and never includes them.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Mapping
 from typing import Any
 
 from mockgraph.core.certificates import CertificateFacts, active_index, read_pkcs12
 from mockgraph.core.contracts import Contracts, describe_error
 from mockgraph.core.errors import InvalidRequestBody
+from mockgraph.core.ids import new_object_id
 from mockgraph.core.odata_types import (
     BASIC_AUTHENTICATION,
     CLIENT_CERTIFICATE_AUTHENTICATION,
@@ -78,7 +78,7 @@ def stored_certificate(pkcs12_value: str, password: str) -> dict[str, Any]:
 def new_record(body: dict[str, Any]) -> Record:
     """A stored connector from a validated create body; a client-sent ``id`` is ignored."""
     return {
-        "id": str(uuid.uuid4()),
+        "id": new_object_id(),
         "displayName": body["displayName"],
         "targetUrl": body["targetUrl"],
         "authenticationConfiguration": stored_authentication(body["authenticationConfiguration"]),
