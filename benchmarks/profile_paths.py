@@ -1,4 +1,4 @@
-"""``python -m benchmarks.profile_paths [create|get|list20|list100|all] [--sort tottime]``: cProfile of the
+"""``python -m benchmarks.profile_paths [create|get|patch|list20|list100|all] [--sort tottime]``: cProfile of the
 in-process paths (Flask test client, ``enforce``, validation and the journal on), the top entries printed."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import pstats
 from collections.abc import Callable
 
 from benchmarks.inprocess import emulator_app, test_client_caller
-from benchmarks.lifecycle import LARGE, create_body
+from benchmarks.lifecycle import LARGE, PATCH_BODY, create_body
 from mockgraph.testing.testkit import reset
 
 COLLECTION = "/beta/identity/apiConnectors"
@@ -19,7 +19,7 @@ PASSES = 15
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.profile_paths", description=__doc__)
     parser.add_argument(
-        "path", nargs="?", default="all", choices=("create", "get", "list20", "list100", "all")
+        "path", nargs="?", default="all", choices=("create", "get", "patch", "list20", "list100", "all")
     )
     parser.add_argument("--sort", default="cumulative", help="a pstats sort key (cumulative, tottime, ...)")
     parser.add_argument("--top", type=int, default=40)
@@ -38,6 +38,10 @@ def main(argv: list[str] | None = None) -> int:
         for object_id in ids:
             call("GET", f"{COLLECTION}/{object_id}", None)
 
+    def patch() -> None:
+        for object_id in ids:
+            call("PATCH", f"{COLLECTION}/{object_id}", PATCH_BODY)
+
     def listing() -> None:
         for _ in range(20):
             call("GET", COLLECTION, None)
@@ -45,6 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     steps: dict[str, Callable[[], None]] = {
         "create": create,
         "get": get,
+        "patch": patch,
         "list20": listing,
         "list100": listing,
     }

@@ -97,3 +97,20 @@ def test_parse_json_reads_everything_else() -> None:
         "b": 1.5e300,
         "c": "\\ud800",
     }
+
+
+def test_parse_json_judges_depth_alike_however_many_brackets_it_holds() -> None:
+    # Brackets inside strings open nothing: a document within the limit is read however many it holds.
+    assert parse_json('{"a": "' + "[{" * 100 + '", "b": ' + "[" * 63 + "]" * 63 + "}") is not None
+    assert parse_json('{"a": {"b": 1}}', max_depth=2) == {"a": {"b": 1}}
+    for text, limit in [
+        ('{"a": ' + "[" * 64 + "]" * 64 + "}", 64),
+        ('{"a": {"b": []}}', 2),
+        ("[[],[[]]]", 2),
+    ]:
+        with pytest.raises(JsonRefused, match=f"nested deeper than {limit}"):
+            parse_json(text, max_depth=limit)
+    # Bytes are measured by walking the document, with the same verdicts.
+    assert parse_json(b'{"a": {"b": 1}}', max_depth=2) == {"a": {"b": 1}}
+    with pytest.raises(JsonRefused, match="nested deeper than 2"):
+        parse_json(b'{"a": {"b": []}}', max_depth=2)

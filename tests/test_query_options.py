@@ -1,4 +1,4 @@
-"""OData query options on the connector collection and item, through HTTP."""
+"""OData query options on the connector collection and item, through HTTP (and paging itself, as a unit)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from flask.testing import FlaskClient
 
+from mockgraph.core.odata_parsing import CollectionQuery
+from mockgraph.resources.connectors import query as odata
 from tests.support import assert_graph_error
 
 NAMES = ["Bravo", "alpha", "Charlie", "delta", "Echo"]
@@ -186,3 +188,18 @@ def test_get_only_accepts_select_and_expand(client: FlaskClient, five: list[dict
     assert_graph_error(
         client.get(f"/beta/identity/apiConnectors/{five[0]['id']}?$top=1"), 400, "Request_UnsupportedQuery"
     )
+
+
+def test_paging_returns_new_lists_and_leaves_the_records_it_was_given_alone() -> None:
+    records: list[dict[str, Any]] = [{"id": "b"}, {"id": "a"}, {"id": "c"}]
+    plain = odata.parse_list({}, "beta")
+    assert plain == CollectionQuery()  # one shared, frozen query
+    assert odata.parse_list({}, "beta") is plain
+    page, total, next_offset = odata.apply(records, plain)
+    assert (page, total, next_offset) == (records, 3, None)
+    assert page is not records
+    page, total, next_offset = odata.apply(records, odata.parse_list({"orderby": "id", "top": "2"}, "beta"))
+    assert (page, total, next_offset) == ([{"id": "a"}, {"id": "b"}], 3, 2)
+    page, _, _ = odata.apply(records, odata.parse_list({"skip": "1"}, "beta"))
+    assert page == [{"id": "a"}, {"id": "c"}]
+    assert records == [{"id": "b"}, {"id": "a"}, {"id": "c"}]

@@ -129,3 +129,36 @@ def test_the_verifier_transcript_keeps_error_codes_and_drops_secrets() -> None:
     assert '"code": "BadRequest"' in text
     assert "abc" not in text
     assert TOKEN not in text
+
+
+def test_redact_judges_each_member_by_its_own_name_and_its_parents() -> None:
+    class Name(str):
+        pass
+
+    document = {
+        # A list keeps its parent: "error" > list > "code" is an error code, "details" > list > "code" is not.
+        "error": [{"code": "E1", "details": [{"code": "E2"}], "inner": {"code": "c"}}],
+        "Client_Secret": {"nested": 1},  # a secret of any shape is one <redacted>
+        "pass-word": "******",
+        Name("token"): "t",
+        7: True,
+        "text": "caf\u00e9 \ud800",
+        "values": [None, 1, 2.5, float("-inf"), ("a", {"pwd": "p"})],
+    }
+    assert redact(document) == {
+        "error": [{"code": "E1", "details": [{"code": REDACTED}], "inner": {"code": REDACTED}}],
+        "Client_Secret": REDACTED,
+        "pass-word": "******",
+        "token": REDACTED,
+        "7": True,
+        "text": "caf\u00e9 \ufffd",
+        "values": [None, 1, 2.5, "-inf", ["a", {"pwd": REDACTED}]],
+    }
+    assert redact({"a": {"b": [1]}}, max_depth=2) == {"a": {"b": redaction.TOO_DEEP}}
+
+
+@pytest.mark.parametrize("word", ["Bearer", "bearer", "BEARER", "bEaReR"])
+def test_redact_tokens_finds_bearer_credentials_in_any_letter_case(word: str) -> None:
+    credential = "A1b2C3d4E5f6G7h8I9j0"
+    assert redact_tokens(f"/path/{word} {credential}") == f"/path/{word} {REDACTED}"
+    assert redact_tokens(f"/path/{word}-{credential}") == f"/path/{word}-{credential}"

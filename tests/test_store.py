@@ -12,7 +12,7 @@ import pytest
 
 from mockgraph.core.errors import QuotaExceeded
 from mockgraph.storage.sqlite import SqliteStore
-from mockgraph.storage.store import MemoryStore, Store
+from mockgraph.storage.store import MemoryStore, Store, _clone, shared_get, shared_list
 
 MakeStore = Callable[[], Store]
 
@@ -80,6 +80,65 @@ def test_callers_cannot_mutate_stored_records(store: Store) -> None:
     assert fetched["nested"]["value"] == 1
     fetched["nested"]["value"] = 4
     assert store.list("t", "c")[0]["nested"]["value"] == 1
+
+
+def test_update_returns_a_record_independent_of_the_stored_one(store: Store) -> None:
+    store.insert("t", "c", {"id": "A", "nested": {"value": 1}})
+    extra = {"list": [1, 2]}  # the caller's own object, which the change puts in the record
+    returned = store.update("t", "c", "A", lambda r: {**r, "extra": extra})
+    assert returned == {"id": "A", "nested": {"value": 1}, "extra": {"list": [1, 2]}}
+    returned["nested"]["value"] = 2
+    extra["list"].append(3)
+    assert store.get("t", "c", "A") == {"id": "A", "nested": {"value": 1}, "extra": {"list": [1, 2]}}
+
+
+def test_shared_reads_see_the_records_and_never_a_later_write(store: Store) -> None:
+    store.insert("t", "c", {"id": "A", "nested": {"value": 1}})
+    store.insert("t", "c", {"id": "B"})
+    listed = shared_list(store, "t", "c")
+    one = shared_get(store, "t", "c", "a")  # ids match case-insensitively here too
+    assert [dict(r) for r in listed] == store.list("t", "c")
+    assert one == {"id": "A", "nested": {"value": 1}}
+    assert shared_get(store, "t", "c", "missing") is None
+    assert shared_list(store, "t", "missing") == []
+    # Writes replace stored records rather than change them, so what was read stays as it was.
+    store.update("t", "c", "A", lambda r: {**r, "nested": {"value": 2}})
+    store.insert("t", "c", {"id": "B", "n": 1})
+    store.reset()
+    assert [dict(r) for r in listed] == [{"id": "A", "nested": {"value": 1}}, {"id": "B"}]
+    assert one == {"id": "A", "nested": {"value": 1}}
+
+
+def test_memory_store_shares_its_records_only_through_the_shared_reads() -> None:
+    store = MemoryStore()
+    store.insert("t", "c", {"id": "A", "nested": {"value": 1}})
+    assert shared_get(store, "t", "c", "A") is shared_get(store, "t", "c", "A")
+    assert shared_list(store, "t", "c")[0] is shared_get(store, "t", "c", "A")
+    assert store.get("t", "c", "A") is not shared_get(store, "t", "c", "A")
+
+
+def test_clone_gives_independent_copies_of_every_container() -> None:
+    class Marker(dict[str, int]):  # not a plain dict: copied by copy.deepcopy, keeping its type
+        pass
+
+    original = {
+        "id": "A",
+        "flags": [True, None, 1, 2.5, "s"],
+        "nested": {"list": [{"deep": [1]}], "marker": Marker(n=1), "pair": ([1], 2)},
+    }
+    copied = _clone(original)
+    assert copied == original
+    assert type(copied["nested"]["marker"]) is Marker
+    copied["flags"].append("x")
+    copied["nested"]["list"][0]["deep"].append(2)
+    copied["nested"]["marker"]["n"] = 2
+    copied["nested"]["pair"][0].append(3)
+    copied["nested"]["new"] = 1
+    assert original == {
+        "id": "A",
+        "flags": [True, None, 1, 2.5, "s"],
+        "nested": {"list": [{"deep": [1]}], "marker": Marker(n=1), "pair": ([1], 2)},
+    }
 
 
 def test_failed_update_writes_nothing(store: Store) -> None:

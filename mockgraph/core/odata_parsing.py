@@ -91,6 +91,9 @@ class CollectionQuery:
     offset: int = 0
 
 
+NO_OPTIONS = CollectionQuery()
+
+
 def collection_query(
     options: Mapping[str, str],
     *,
@@ -100,6 +103,8 @@ def collection_query(
 ) -> CollectionQuery:
     """``$top``, ``$skip``, ``$count``, ``$orderby``, ``$filter`` and ``$skiptoken`` of a list, each checked as Graph
     does; the resource supplies what depends on its properties (the parsed ``$select``, its orderby and filter)."""
+    if not options and select is None:
+        return NO_OPTIONS  # most lists send none (a frozen query, so every such list can share one)
     top = None
     if "top" in options:
         top = non_negative("top", options["top"])
@@ -128,11 +133,12 @@ def page(
     records: Sequence[Mapping[str, Any]], query: CollectionQuery, sort_key: Callable[[str], SortKey]
 ) -> tuple[list[Mapping[str, Any]], int, int | None]:
     """Filter, order and page ``records``: (page, total matching, offset of the next page or None)."""
-    matching = [r for r in records if query.filter is None or query.filter(r)]
+    predicate = query.filter
+    matching = list(records) if predicate is None else [r for r in records if predicate(r)]
     for prop, descending in reversed(query.orderby):
         matching.sort(key=sort_key(prop), reverse=descending)
     start = query.skip + query.offset
     if query.top is None:
-        return matching[start:], len(matching), None
+        return (matching[start:] if start else matching), len(matching), None
     end = start + query.top
     return matching[start:end], len(matching), end if end < len(matching) else None

@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from types import MappingProxyType
 from typing import Any
 
@@ -130,8 +131,9 @@ class Operation:
     parameters: tuple[str, ...] = ()
     refusals: tuple[tuple[str, str], ...] = ()
 
-    @property
+    @cached_property
     def segments(self) -> tuple[Segment, ...]:
+        # Parsed once per row: the journal's tenant note reads them on every list (a regex per segment).
         return parse_template(self.path, action=self.action)
 
 

@@ -67,13 +67,6 @@ def is_secret_name(name: object) -> bool:
     return _normal(name) in SECRET_NAMES
 
 
-def _is_secret(key: object, value: Any, parent: str) -> bool:
-    if value == MASKED_PASSWORD:
-        return False
-    # Graph's error envelope {"error": {"code": ...}}: that code is an error code, not an OAuth code.
-    return is_secret_name(key) and not (parent == "error" and _normal(key) == "code")
-
-
 def redact(document: Any, *, max_depth: int = MAX_KEPT_DEPTH) -> Any:
     """A JSON-ready copy of ``document``, safe to keep and publish: never raises, whatever it is given.
 
@@ -85,7 +78,16 @@ def redact(document: Any, *, max_depth: int = MAX_KEPT_DEPTH) -> Any:
     return _redact(document, max_depth, "")
 
 
+# Values kept as they are, by exact type (a subclass takes the general path below).
+_KEPT = frozenset({int, bool, type(None)})
+
+
 def _redact(value: Any, depth_left: int, parent: str) -> Any:
+    kind = type(value)
+    if kind is str:
+        return value if value.isascii() else _encodable(value)
+    if kind in _KEPT:
+        return value
     if isinstance(value, str):
         return _encodable(value)
     if value is None or isinstance(value, bool | int):
@@ -95,15 +97,27 @@ def _redact(value: Any, depth_left: int, parent: str) -> Any:
     if isinstance(value, dict | list | tuple) and depth_left <= 0:
         return TOO_DEEP
     if isinstance(value, dict):
-        return {
-            _encodable(str(k)): (
-                REDACTED if _is_secret(k, v, parent) else _redact(v, depth_left - 1, _normal(k))
-            )
-            for k, v in value.items()
-        }
+        return _redact_object(value, depth_left - 1, parent)
     if isinstance(value, list | tuple):
         return [_redact(item, depth_left - 1, parent) for item in value]
     return repr(value)
+
+
+def _redact_object(value: dict[Any, Any], depth_left: int, parent: str) -> dict[str, Any]:
+    kept: dict[str, Any] = {}
+    for key, item in value.items():
+        text = key if type(key) is str else str(key)
+        name = _normal(text)  # normalised once: it judges the member and names the parent of what it holds
+        # Graph's mask is not a secret, and in Graph's error envelope {"error": {"code": ...}} that code
+        # is an error code, not an OAuth code.
+        if name in SECRET_NAMES and item != MASKED_PASSWORD and not (parent == "error" and name == "code"):
+            item = REDACTED
+        elif type(item) is str:  # most members: kept without a call when they are ASCII
+            item = item if item.isascii() else _encodable(item)
+        elif type(item) not in _KEPT:
+            item = _redact(item, depth_left, name)
+        kept[text if text.isascii() else _encodable(text)] = item
+    return kept
 
 
 def _encodable(text: str) -> str:
@@ -128,6 +142,10 @@ def redact_tokens(text: str) -> str:
     """``text`` with every JWT and every ``Bearer`` credential replaced (ids are left alone)."""
     if "eyJ" in text:
         text = _JWT.sub(REDACTED, text)
+    # Every text the journal keeps passes here (each path): the case-insensitive search runs only on one
+    # that holds the word at all, since no character but B/b lowers to "b" (and so on for the others).
+    if "bearer" not in text.lower():
+        return text
     return _BEARER.sub(lambda match: f"{match.group(1)} {REDACTED}", text)
 
 

@@ -4,13 +4,17 @@ Records are plain JSON-ready dicts, stored with their secrets (a later feature c
 with them); only the rendering layer decides what a response may show. Every method copies on
 the way in and out, so a caller can never mutate stored state by accident, and every write is
 all-or-nothing: ``update`` builds the new record completely before it replaces the old one.
+
+A reader that only builds new documents from records (a list's filter, order and rendering) may read
+them uncopied through ``shared_list``/``shared_get``: ``MemoryStore`` never changes a stored record in
+place (every write replaces it), so what they return stays as it was read.
 """
 
 from __future__ import annotations
 
 import copy
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol, TypeVar, cast
 
 from mockgraph.core.errors import QuotaExceeded
@@ -84,17 +88,23 @@ class Store(Protocol):
 
 _T = TypeVar("_T")
 _IMMUTABLE = (str, int, float, bool, type(None))
+# The exact JSON scalar types: an item of one of these is kept without a call (most items of a record are).
+_SCALARS = frozenset(_IMMUTABLE)
 
 
 def _clone(value: _T) -> _T:
-    """A deep copy of a JSON-ready value, about 4x faster than ``copy.deepcopy`` (no memo, no reducers).
+    """A deep copy of a JSON-ready value, about 5x faster than ``copy.deepcopy`` (no memo, no reducers).
 
     Anything that is not a dict, list or JSON scalar still goes through ``copy.deepcopy``."""
+    return cast(_T, _copy(value))
+
+
+def _copy(value: Any) -> Any:
     kind = type(value)
     if kind is dict:
-        return cast(_T, {key: _clone(item) for key, item in cast(dict[str, Any], value).items()})
+        return {key: item if type(item) in _SCALARS else _copy(item) for key, item in value.items()}
     if kind is list:
-        return cast(_T, [_clone(item) for item in cast(list[Any], value)])
+        return [item if type(item) in _SCALARS else _copy(item) for item in value]
     if isinstance(value, _IMMUTABLE):
         return value
     return copy.deepcopy(value)
@@ -105,8 +115,26 @@ def _key(object_id: str) -> str:
     return object_id.lower()
 
 
+def shared_list(store: Store, tenant_id: str, collection: str) -> Sequence[Mapping[str, Any]]:
+    """``store.list`` for a reader that never changes what it reads: uncopied from a ``MemoryStore``."""
+    if isinstance(store, MemoryStore):
+        return store.shared_list(tenant_id, collection)
+    return store.list(tenant_id, collection)
+
+
+def shared_get(store: Store, tenant_id: str, collection: str, object_id: str) -> Mapping[str, Any] | None:
+    """``store.get`` for a reader that never changes what it reads: uncopied from a ``MemoryStore``."""
+    if isinstance(store, MemoryStore):
+        return store.shared_get(tenant_id, collection, object_id)
+    return store.get(tenant_id, collection, object_id)
+
+
 class MemoryStore:
-    """A thread-safe in-memory store (the default; fixtures reset it per test)."""
+    """A thread-safe in-memory store (the default; fixtures reset it per test).
+
+    A stored record is never changed in place: ``insert`` and ``update`` store a new copy, ``load`` and
+    ``reset`` replace the whole content. That is what lets ``shared_list``/``shared_get`` hand them out.
+    """
 
     def __init__(self) -> None:
         self._lock = threading.RLock()
@@ -156,6 +184,16 @@ class MemoryStore:
         with self._lock:
             return _clone(list(self._data.get((tenant_id, collection), {}).values()))
 
+    def shared_list(self, tenant_id: str, collection: str) -> Sequence[Mapping[str, Any]]:
+        """The stored records themselves, in insertion order: to read, never to change."""
+        with self._lock:
+            return list(self._data.get((tenant_id, collection), {}).values())
+
+    def shared_get(self, tenant_id: str, collection: str, object_id: str) -> Mapping[str, Any] | None:
+        """The stored record itself (None when absent): to read, never to change."""
+        with self._lock:
+            return self._data.get((tenant_id, collection), {}).get(_key(object_id))
+
     def count(self, tenant_id: str, collection: str) -> int:
         with self._lock:
             return len(self._data.get((tenant_id, collection), {}))
@@ -180,10 +218,11 @@ class MemoryStore:
             current = bucket.get(_key(object_id))
             if current is None:
                 return None
-            replacement = _clone(change(_clone(current)))
-            bucket[_key(object_id)] = replacement
+            changed = change(_clone(current))
+            bucket[_key(object_id)] = _clone(changed)
             self._written(tenant_id)
-            return _clone(replacement)
+            # The stored record is a copy of ``changed``, so ``changed`` itself can be the caller's copy.
+            return changed
 
     def delete(self, tenant_id: str, collection: str, object_id: str) -> bool:
         with self._lock:

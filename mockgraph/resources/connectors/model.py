@@ -6,12 +6,13 @@ only way out to a response and never includes them.
 
 from __future__ import annotations
 
-import uuid
+from collections.abc import Mapping
 from typing import Any
 
 from mockgraph.core.certificates import CertificateFacts, active_index, read_pkcs12
 from mockgraph.core.contracts import Contracts, describe_error
 from mockgraph.core.errors import InvalidRequestBody
+from mockgraph.core.ids import new_object_id
 from mockgraph.core.odata_types import (
     BASIC_AUTHENTICATION,
     CLIENT_CERTIFICATE_AUTHENTICATION,
@@ -77,7 +78,7 @@ def stored_certificate(pkcs12_value: str, password: str) -> dict[str, Any]:
 def new_record(body: dict[str, Any]) -> Record:
     """A stored connector from a validated create body; a client-sent ``id`` is ignored."""
     return {
-        "id": str(uuid.uuid4()),
+        "id": new_object_id(),
         "displayName": body["displayName"],
         "targetUrl": body["targetUrl"],
         "authenticationConfiguration": stored_authentication(body["authenticationConfiguration"]),
@@ -107,14 +108,14 @@ def with_uploaded_certificate(record: Record, certificate: dict[str, Any]) -> Re
     return updated
 
 
-def certificate_facts(configuration: dict[str, Any]) -> list[CertificateFacts]:
+def certificate_facts(configuration: Mapping[str, Any]) -> list[CertificateFacts]:
     return [
         CertificateFacts(c["thumbprint"], int(c["notBefore"]), int(c["notAfter"]))
         for c in configuration.get("certificates", [])
     ]
 
 
-def render_authentication(configuration: dict[str, Any], now: float) -> dict[str, Any]:
+def render_authentication(configuration: Mapping[str, Any], now: float) -> dict[str, Any]:
     """The public view of a stored configuration: password masked, certificates as public facts."""
     if configuration["@odata.type"] == BASIC_AUTHENTICATION:
         return {
@@ -138,7 +139,7 @@ def render_authentication(configuration: dict[str, Any], now: float) -> dict[str
     }
 
 
-def render(record: Record, now: float, select: tuple[str, ...] | None = None) -> dict[str, Any]:
+def render(record: Mapping[str, Any], now: float, select: tuple[str, ...] | None = None) -> dict[str, Any]:
     """A connector as Graph returns it; ``isActive`` is computed at ``now``, so time passing changes it."""
     full = {
         "id": record["id"],

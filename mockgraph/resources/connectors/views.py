@@ -5,6 +5,7 @@ Handlers take the dispatcher's ``Call`` and return a ``Reply``; the operation ta
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from mockgraph.core.errors import ResourceNotFound
@@ -12,22 +13,23 @@ from mockgraph.core.odata_parsing import CollectionQuery
 from mockgraph.resources.connectors import model
 from mockgraph.resources.connectors import query as odata
 from mockgraph.resources.connectors.model import COLLECTION
-from mockgraph.storage.store import Record
+from mockgraph.storage.store import shared_get, shared_list
 from mockgraph.web.call import Call, Reply, json_reply, no_content, text_reply
 
 PATH = "identity/apiConnectors"
 
 
-def existing(call: Call) -> Record:
-    """The addressed connector in the caller's tenant; Graph's 404 when there is none."""
+def existing(call: Call) -> Mapping[str, Any]:
+    """The addressed connector in the caller's tenant, to read only (rendering copies what it shows);
+    Graph's 404 when there is none."""
     object_id = call.parameter("id")
-    record = call.store.get(call.tenant, COLLECTION, object_id)
+    record = shared_get(call.store, call.tenant, COLLECTION, object_id)
     if record is None:
         raise ResourceNotFound(object_id)
     return record
 
 
-def entity(call: Call, record: Record, select: tuple[str, ...] | None = None) -> dict[str, Any]:
+def entity(call: Call, record: Mapping[str, Any], select: tuple[str, ...] | None = None) -> dict[str, Any]:
     shape = f"({','.join(select)})" if select else ""
     return {
         "@odata.context": call.context(f"{PATH}{shape}/$entity"),
@@ -37,21 +39,22 @@ def entity(call: Call, record: Record, select: tuple[str, ...] | None = None) ->
 
 def list_connectors(call: Call) -> Reply:
     options: CollectionQuery = call.query
-    records = call.store.list(call.tenant, COLLECTION)
+    # Filtering, ordering and rendering only read the records: ``render`` builds new documents.
+    records = shared_list(call.store, call.tenant, COLLECTION)
     page, total, next_offset = odata.apply(records, options)
     shape = f"({','.join(options.select)})" if options.select else ""
     document: dict[str, Any] = {"@odata.context": call.context(f"{PATH}{shape}")}
     if options.count:
         document["@odata.count"] = total
     now = call.now()
-    document["value"] = [model.render(dict(r), now, options.select) for r in page]
+    document["value"] = [model.render(r, now, options.select) for r in page]
     if next_offset is not None:
         document["@odata.nextLink"] = call.next_link(PATH, next_offset - options.skip)
     return json_reply(document)
 
 
 def count_connectors(call: Call) -> Reply:
-    _, total, _ = odata.apply(call.store.list(call.tenant, COLLECTION), call.query)
+    _, total, _ = odata.apply(shared_list(call.store, call.tenant, COLLECTION), call.query)
     return text_reply(str(total), "text/plain;charset=utf-8")
 
 
