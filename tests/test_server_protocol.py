@@ -13,9 +13,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from flask import Flask, Response
 from flask.testing import FlaskClient
 
 from mockgraph import create_app
+from mockgraph.server import engine
 from mockgraph.server.threaded import MockGraphServer
 from mockgraph.server.tls import TlsFiles, ensure_tls_files
 
@@ -255,3 +257,84 @@ def test_stopping_under_traffic_leaves_no_thread_exception(
     names = {thread.name for thread in set(threading.enumerate()) - before}
     assert errors == []
     assert not names & {"mockgraph-server", "mockgraph-tls"}
+
+
+# How responses leave: the header with a small body in one send ---------------------------------------------
+
+LARGE = b"x" * (200 * 1024)
+
+
+def _wire_app() -> Flask:
+    app = Flask("wire")
+
+    @app.get("/small")
+    def small() -> Response:
+        return Response(b'{"value":[]}', content_type="application/json")
+
+    @app.get("/large")
+    def large() -> Response:
+        return Response(LARGE, content_type="application/octet-stream")
+
+    @app.get("/streamed")
+    def streamed() -> Response:
+        return Response((part for part in (b"one,", b"two,", b"three")), content_type="text/plain")
+
+    @app.get("/empty")
+    def empty() -> tuple[str, int]:
+        return "", 204
+
+    return app
+
+
+@pytest.fixture
+def wire_server(tls: TlsFiles | None) -> Iterator[MockGraphServer]:
+    with MockGraphServer(_wire_app(), tls=tls) as live:
+        yield live
+
+
+@pytest.mark.parametrize(
+    ("path", "method", "status", "body"),
+    [
+        ("/small", "GET", 200, b'{"value":[]}'),
+        ("/large", "GET", 200, LARGE),
+        ("/streamed", "GET", 200, b"one,two,three"),
+        ("/small", "HEAD", 200, b""),
+        ("/empty", "GET", 204, b""),
+    ],
+)
+def test_every_response_arrives_whole_and_in_order_on_one_connection(
+    wire_server: MockGraphServer, tls: TlsFiles | None, path: str, method: str, status: int, body: bytes
+) -> None:
+    connection = _connection(wire_server, tls)
+    try:
+        for _ in range(3):  # on one kept-alive connection: each answer ends where the next begins
+            connection.request(method, path)
+            response = connection.getresponse()
+            assert response.status == status
+            assert response.read() == body
+    finally:
+        connection.close()
+
+
+def test_a_small_response_leaves_in_one_send(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One send and one TCP segment, not the header's and then the body's."""
+    sends: list[bytes] = []
+    original = engine._Channel.send
+
+    def send(channel: engine._Channel, data: bytes, do_close: bool = True) -> int:
+        sent: int = original(channel, data, do_close=do_close)
+        sends.append(bytes(data[:sent]))
+        return sent
+
+    monkeypatch.setattr(engine._Channel, "send", send)
+    with MockGraphServer(_wire_app()) as live:
+        connection = http.client.HTTPConnection(live.host, live.port, timeout=10)
+        try:
+            connection.request("GET", "/small")
+            response = connection.getresponse()
+            assert response.read() == b'{"value":[]}'
+        finally:
+            connection.close()
+    assert len(sends) == 1, sends
+    assert sends[0].startswith(b"HTTP/1.1 200 OK\r\n")
+    assert sends[0].endswith(b'\r\n\r\n{"value":[]}')
