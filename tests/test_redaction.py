@@ -113,6 +113,19 @@ def test_redact_tokens_leaves_long_ids_alone() -> None:
     assert TOKEN not in redact_tokens(f"Resource '{TOKEN}' does not exist")
 
 
+@pytest.mark.parametrize("upper", [False, True])
+@pytest.mark.parametrize("lower", [False, True])
+@pytest.mark.parametrize("digit", [False, True])
+def test_a_long_run_is_redacted_only_when_it_mixes_upper_lower_and_digits(
+    upper: bool, lower: bool, digit: bool
+) -> None:
+    run = "".join(
+        ("Q" if upper else "+") + ("q" if lower else "_") + ("7" if digit else "-") for _ in range(12)
+    )
+    expected = REDACTED if upper and lower and digit else run
+    assert redact_text(f"/beta/x/{run}/y") == f"/beta/x/{expected}/y"
+
+
 def test_the_secret_names_cover_both_former_lists() -> None:
     journal_list = {"password", "pkcs12value", "clientsecret", "secret", "authorization", "accesstoken"}
     journal_list |= {"refreshtoken", "idtoken", "token", "clientassertion", "assertion", "code"}

@@ -7,7 +7,8 @@ import io
 import json
 import logging
 from collections.abc import Iterator
-from typing import Any
+from pathlib import Path
+from typing import Any, TextIO
 
 import pytest
 from flask import Flask
@@ -16,6 +17,7 @@ from mockgraph import create_app
 from mockgraph.resources.connectors import model
 from mockgraph.server import request_log
 from mockgraph.testing.testkit import Tokens
+from tests._serve_process import ServeProcess
 
 CONNECTORS = "/beta/identity/apiConnectors"
 FORGED = "/beta/identity/apiConnectors/x%0A2026-01-01 00:00:00,000 GET /admin 200 - 1.0ms request-id=forged"
@@ -211,3 +213,66 @@ def test_the_direct_request_line_is_what_logging_writes(
 
     assert without_timing(direct) == without_timing(through_logging)
     assert "401" in direct or "404" in direct
+
+
+def _fd_stream(path: Path, **options: Any) -> TextIO:
+    # A large buffer: a line left in the text layer would not be in the file until a flush.
+    return open(path, "w", buffering=1 << 20, **options)  # closed by the test
+
+
+@pytest.mark.parametrize("log_format", ["text", "json"])
+def test_a_request_line_is_in_the_file_when_the_response_is_made(
+    logged: tuple[io.StringIO, Any], tmp_path: Path, log_format: str
+) -> None:
+    path = tmp_path / "requests.log"
+    with _fd_stream(path) as stream:
+        request_log.configure_logging(log_format, stream=stream)
+        app = create_app()
+        request_log.install(app, log_format=log_format)
+        client = app.test_client()
+        ids = [client.get(f"{CONNECTORS}/missing-{n}").headers["request-id"] for n in range(3)]
+        written = path.read_text("utf-8").splitlines()  # read beside the stream, which is never flushed
+    assert len(written) == 3, written
+    for line, request_id in zip(written, ids, strict=True):
+        assert request_id in line
+
+
+def test_a_direct_line_is_encoded_as_its_stream_encodes(
+    logged: tuple[io.StringIO, Any], tmp_path: Path
+) -> None:
+    """The bytes written past the text layer are the ones it would write: its encoding, its error handler."""
+    path = tmp_path / "requests.log"
+    with _fd_stream(path, encoding="ascii", errors="backslashreplace") as stream:
+        request_log.configure_logging("text", stream=stream)
+        app = create_app()
+        request_log.install(app)
+        client = app.test_client()
+        client.get(f"{CONNECTORS}/caf%C3%A9")
+        logging.getLogger("mockgraph").handlers[0].addFilter(_PassAll())  # the same line through logging
+        client.get(f"{CONNECTORS}/caf%C3%A9")
+    direct, through_logging = path.read_bytes().decode("ascii").splitlines()
+    assert "/caf\\xe9 " in direct
+    assert direct.split(" ")[2:-2] == through_logging.split(" ")[2:-2]
+
+
+def test_the_cached_time_stamp_is_what_logging_writes() -> None:
+    handler = request_log._ServerHandler(io.StringIO())
+    formatter = logging.Formatter("%(asctime)s")
+    # Across a second's end (the cached second's text must change) and back to an earlier second.
+    for created in (1_700_000_000.999, 1_700_000_001.0004, 1_700_000_001.5, 1_700_000_000.25, 86_399.9999):
+        record = logging.makeLogRecord({"created": created, "msecs": int((created - int(created)) * 1000)})
+        assert handler._stamp(created) == formatter.formatTime(record), created
+
+
+def test_served_request_lines_survive_a_kill(tmp_path: Path) -> None:
+    """After a SIGKILL the server's log holds a line for every response its client fully received."""
+    with ServeProcess(tmp_path) as process:
+        session = process.session()
+        ids = []
+        for index in range(40):
+            response = session.get(f"{process.url}{CONNECTORS}/missing-{index}", timeout=10)
+            assert response.status_code == 401
+            ids.append(response.headers["request-id"])
+        process.kill()
+    logged = process.logs()
+    assert [request_id for request_id in ids if f"request-id={request_id}" not in logged] == []

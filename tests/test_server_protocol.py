@@ -9,13 +9,17 @@ import json
 import socket
 import ssl
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from flask import Flask, Response
 from flask.testing import FlaskClient
 
 from mockgraph import create_app
+from mockgraph.server import engine
 from mockgraph.server.threaded import MockGraphServer
 from mockgraph.server.tls import TlsFiles, ensure_tls_files
 
@@ -255,3 +259,145 @@ def test_stopping_under_traffic_leaves_no_thread_exception(
     names = {thread.name for thread in set(threading.enumerate()) - before}
     assert errors == []
     assert not names & {"mockgraph-server", "mockgraph-tls"}
+
+
+# How responses leave: the header with a small body in one send ---------------------------------------------
+
+LARGE = b"x" * (200 * 1024)
+HUGE = b"z" * (8 * 1024 * 1024)  # far more than a socket's buffers: the loop sends what the worker could not
+STREAMED_CHUNKS = 320  # 20 MiB: more than the socket buffers hold, so the worker must wait for the loop
+
+
+def _wire_app() -> Flask:
+    app = Flask("wire")
+
+    @app.get("/small")
+    def small() -> Response:
+        return Response(b'{"value":[]}', content_type="application/json")
+
+    @app.get("/large")
+    def large() -> Response:
+        return Response(LARGE, content_type="application/octet-stream")
+
+    @app.get("/streamed")
+    def streamed() -> Response:
+        return Response((part for part in (b"one,", b"two,", b"three")), content_type="text/plain")
+
+    @app.get("/empty")
+    def empty() -> tuple[str, int]:
+        return "", 204
+
+    @app.get("/huge")
+    def huge() -> Response:
+        return Response(HUGE, content_type="application/octet-stream")
+
+    @app.get("/huge-streamed")
+    def huge_streamed() -> Response:
+        chunk = b"y" * (64 * 1024)
+        return Response((chunk for _ in range(STREAMED_CHUNKS)), content_type="application/octet-stream")
+
+    return app
+
+
+@pytest.fixture
+def wire_server(tls: TlsFiles | None) -> Iterator[MockGraphServer]:
+    with MockGraphServer(_wire_app(), tls=tls) as live:
+        yield live
+
+
+@pytest.mark.parametrize(
+    ("path", "method", "status", "body"),
+    [
+        ("/small", "GET", 200, b'{"value":[]}'),
+        ("/large", "GET", 200, LARGE),
+        ("/streamed", "GET", 200, b"one,two,three"),
+        ("/small", "HEAD", 200, b""),
+        ("/empty", "GET", 204, b""),
+    ],
+)
+def test_every_response_arrives_whole_and_in_order_on_one_connection(
+    wire_server: MockGraphServer, tls: TlsFiles | None, path: str, method: str, status: int, body: bytes
+) -> None:
+    connection = _connection(wire_server, tls)
+    try:
+        for _ in range(3):  # on one kept-alive connection: each answer ends where the next begins
+            connection.request(method, path)
+            response = connection.getresponse()
+            assert response.status == status
+            assert response.read() == body
+    finally:
+        connection.close()
+
+
+def test_a_small_response_leaves_in_one_send(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One send and one TCP segment, not the header's and then the body's."""
+    sends: list[bytes] = []
+    original = engine._Channel.send
+
+    def send(channel: engine._Channel, data: bytes, do_close: bool = True) -> int:
+        sent: int = original(channel, data, do_close=do_close)
+        sends.append(bytes(data[:sent]))
+        return sent
+
+    monkeypatch.setattr(engine._Channel, "send", send)
+    with MockGraphServer(_wire_app()) as live:
+        connection = http.client.HTTPConnection(live.host, live.port, timeout=10)
+        try:
+            connection.request("GET", "/small")
+            response = connection.getresponse()
+            assert response.read() == b'{"value":[]}'
+        finally:
+            connection.close()
+    assert len(sends) == 1, sends
+    assert sends[0].startswith(b"HTTP/1.1 200 OK\r\n")
+    assert sends[0].endswith(b'\r\n\r\n{"value":[]}')
+
+
+def _read_slowly(server: MockGraphServer, path: str) -> bytes:
+    connection = http.client.HTTPConnection(server.host, server.port, timeout=20)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        assert response.status == 200
+        time.sleep(0.3)  # the socket's buffers fill while the client does not read
+        return response.read()
+    finally:
+        connection.close()
+
+
+def test_a_response_larger_than_the_socket_takes_reaches_a_slow_reader() -> None:
+    with MockGraphServer(_wire_app()) as live:
+        assert _read_slowly(live, "/huge") == HUGE
+
+
+def test_a_worker_waiting_for_its_output_to_drain_is_not_left_waiting() -> None:
+    """Past the output buffer's high-water mark a worker waits for the event loop to send: the loop must
+    poll that connection for writing then, though the worker is inside its write."""
+    with MockGraphServer(_wire_app()) as live:
+        backend: Any = live._backend
+        backend.server.adj.outbuf_high_watermark = 256 * 1024
+        assert _read_slowly(live, "/huge-streamed") == b"y" * (64 * 1024) * STREAMED_CHUNKS
+
+
+def test_the_loop_does_not_poll_for_writing_while_a_worker_sends(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The worker sends its own output; polled for writing meanwhile, the loop found the output locked by
+    the worker and spun, turn after turn, each taking the GIL from the worker."""
+    seen: list[bool] = []
+    original = engine._Channel._flush_some
+
+    def flush_some(channel: engine._Channel, do_close: bool = True) -> bool:
+        if threading.current_thread().name != "mockgraph-server":  # the worker, inside its write
+            seen.append(bool(channel.writable()))
+        flushed: bool = original(channel, do_close=do_close)
+        return flushed
+
+    monkeypatch.setattr(engine._Channel, "_flush_some", flush_some)
+    with MockGraphServer(_wire_app()) as live:
+        connection = http.client.HTTPConnection(live.host, live.port, timeout=10)
+        try:
+            for _ in range(3):
+                connection.request("GET", "/small")
+                assert connection.getresponse().read() == b'{"value":[]}'
+        finally:
+            connection.close()
+    assert seen == [False, False, False]

@@ -56,6 +56,7 @@ _JWT = re.compile(r"eyJ[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]*){1,4}")
 _BEARER = re.compile(r"(?i)\b(bearer)\s+[A-Za-z0-9._~+/=-]{16,}")
 # Base64 and base64url characters but '/' and '.', so paths and dotted type names stay separate words.
 _RUN = re.compile(r"[A-Za-z0-9+_=-]{32,}")
+_DIGIT = re.compile(r"[0-9]")
 
 
 def _normal(name: object) -> str:
@@ -151,8 +152,10 @@ def redact_tokens(text: str) -> str:
 
 def _looks_random(run: str) -> bool:
     # A long run with upper case, lower case and digits: a base64 blob or key, not a word, a GUID
-    # (lower case and digits) or a path segment.
-    return any(c.isupper() for c in run) and any(c.islower() for c in run) and any(c.isdigit() for c in run)
+    # (lower case and digits) or a path segment. ``run`` is ASCII (``_RUN``), so it holds an upper-case
+    # letter exactly when lowering changes it: string methods in C, not a generator per character (a GUID
+    # in every logged path was scanned character by character).
+    return run.lower() != run and run.upper() != run and _DIGIT.search(run) is not None
 
 
 def redact_text(text: str) -> str:

@@ -9,6 +9,9 @@ Changed from waitress's defaults, and why (the figures are ``ServerLimits``'s de
   for 30 s, not for as long as it trickles; an idle keep-alive connection is closed after 60 s;
 - a 204 or 304 keeps the connection open (waitress closes after any response without a Content-Length,
   and those responses may not carry one);
+- a response's header and its first body chunk (up to 64 KiB) leave in one send, not two: one syscall and
+  one TCP segment per small response; and while a worker sends, the loop does not poll that connection for
+  writing (it spun on the worker's lock);
 - the server's own refusals (oversized headers, an unsupported Transfer-Encoding, a malformed request)
   answer Graph's JSON error envelope instead of waitress's text/plain;
 - ``adopt()`` serves a connection accepted elsewhere (the TLS front hands over each decrypted stream).
@@ -52,8 +55,35 @@ class ServerLimits:
     body_bytes: int = 64 * 1024 * 1024
 
 
+# A response's first body chunk up to this size leaves in one send with the header (a copy this small costs
+# less than a second send, its GIL hand-off and a second TCP segment for the client to wake up for).
+_JOINED_BODY_BYTES = 64 * 1024
+
+
 class _WSGITask(WSGITask):
     _framing = False
+
+    def write(self, data: bytes) -> None:
+        channel: Any = self.channel
+        if (
+            self.wrote_header
+            or not self.complete
+            or not isinstance(data, bytes)
+            or not data
+            or len(data) > _JOINED_BODY_BYTES
+        ):
+            super().write(data)
+            return
+        # waitress sends the header, then the chunk: held here, the header goes out with the chunk
+        # (``_Channel.write_soon``), or alone if the chunk is not sent (a 204's body, say).
+        channel.held_header = self.build_response_header()
+        self.wrote_header = True
+        try:
+            super().write(data)
+        finally:
+            header, channel.held_header = channel.held_header, None
+        if header is not None:
+            channel.write_soon(header)
 
     def build_response_header(self) -> bytes:
         self._framing = True
@@ -118,6 +148,43 @@ class _Channel(HTTPChannel):
     error_task_class = _ErrorTask
     # When the first byte of the request still being received arrived (None: none is pending).
     request_started: float | None = None
+    # A response header waiting to go out with its first body chunk (only the channel's task sets it).
+    held_header: bytes | None = None
+    # Set while a worker sends the channel's output itself (waitress's send_bytes=1): polled for writing
+    # meanwhile, the loop found the output locked by that worker and spun, each turn a GIL hand-off.
+    worker_sending = False
+
+    def write_soon(self, data: Any) -> int:
+        header = self.held_header
+        if header is not None:  # whatever is written next, the header goes first
+            self.held_header = None
+            if isinstance(data, bytes) and data:
+                return self._send_soon(header + data) - len(header)
+            self._send_soon(header)
+        return self._send_soon(data)
+
+    def _send_soon(self, data: Any) -> int:
+        self.worker_sending = True
+        try:
+            written: int = super().write_soon(data)
+        finally:
+            self.worker_sending = False
+        if self.total_outbufs_len:  # the socket took less than all: the loop sends the rest
+            self.server.pull_trigger()
+        return written
+
+    def _flush_outbufs_below_high_watermark(self) -> None:
+        # Here a worker may wait for the loop to drain the output: the loop must poll for writing meanwhile.
+        sending, self.worker_sending = self.worker_sending, False
+        try:
+            super()._flush_outbufs_below_high_watermark()  # type: ignore[misc]  # not in the stubs
+        finally:
+            self.worker_sending = sending
+
+    def writable(self) -> bool:
+        if self.worker_sending and not (self.will_close or self.close_when_flushed):
+            return False
+        return bool(super().writable())
 
     def received(self, data: bytes) -> bool:
         before = self.request
