@@ -1,6 +1,6 @@
 """``python -m benchmarks.profile_serve [emulator|quiet|bare] [--op get|create]``: where a served request's CPU
 goes, per waitress thread: the event loop (accept, read, parse, dispatch) and the workers, split into the app
-(``Flask.wsgi_app``), the request log and the rest of the server, with the top functions of each.
+(``wsgi_app``: the emulator's, or Flask's), the request log and the rest of the server, with the top functions of each.
 
 The server (``mockgraph serve`` with its request log, ``quiet`` without it, or the bare baseline of figure 4)
 runs in its own process with each waitress thread under ``cProfile`` timed by ``time.thread_time`` (CPU, not
@@ -102,10 +102,13 @@ def report(prefix: str, requests: int, top: int) -> None:
         total = sum(v[2] for v in stats.values())
         print(f"\n{role} thread(s): {total * per:.0f} profiled us of CPU per request")
         if role == "worker":
-            app = _cumulative(stats, "wsgi_app", "flask")
+            # The emulator's wsgi_app (its Graph pipeline, which hands other requests to Flask's), else Flask's.
+            app = _cumulative(stats, "wsgi_app", os.path.join("web", "pipeline.py")) or _cumulative(
+                stats, "wsgi_app", "flask"
+            )
             log = _cumulative(stats, "finish", "request_log")
             print(
-                f"  in the app (Flask.wsgi_app) {app * per:.0f} (of which the request log's line "
+                f"  in the app (wsgi_app) {app * per:.0f} (of which the request log's line "
                 f"{log * per:.0f}); the server around it {(total - app) * per:.0f}"
             )
         ranked = sorted(stats.items(), key=lambda item: -item[1][2])[:top]
