@@ -17,9 +17,6 @@ from dataclasses import dataclass
 
 import pytest
 
-# One worker runs all four tests, so the downstream run they share (the module fixture below) runs once.
-pytestmark = pytest.mark.xdist_group("plugin_hypothesis")
-
 EXAMPLES = 30  # past the 20-connector limit: state leaking between examples would be refused at the 21st
 
 COMMON = f"""
