@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import queue
 import re
@@ -12,6 +14,7 @@ import threading
 import time
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import requests
 
@@ -158,3 +161,19 @@ def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
         timeout=30,
         env={**os.environ, "NO_PROXY": "*"},
     )
+
+
+def run_cli_in_process(*args: str) -> subprocess.CompletedProcess[str]:
+    """``run_cli`` without a new interpreter: ``mockgraph.cli.main.main`` with its output captured and
+    ``NO_PROXY`` as ``run_cli`` sets it. For a test's later commands once ``run_cli`` has shown the command
+    as a process: each new interpreter spends over a second importing before its one request."""
+    from mockgraph.cli.main import main
+
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with (
+        mock.patch.dict(os.environ, {"NO_PROXY": "*"}),
+        contextlib.redirect_stdout(stdout),
+        contextlib.redirect_stderr(stderr),
+    ):
+        code = main(list(args))
+    return subprocess.CompletedProcess(["mockgraph", *args], code, stdout.getvalue(), stderr.getvalue())

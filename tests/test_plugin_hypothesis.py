@@ -3,10 +3,17 @@
 A function-scoped fixture is set up once per test, not once per example, so Hypothesis refuses it (its
 ``function_scoped_fixture`` health check) and, suppressed, lets state leak from example to example: the 21st
 create is refused with ``QuotaExceeded``. ``make_mockgraph`` (session-scoped) and ``mockgraph.reset()`` give each
-example its own start. Each project runs in a subprocess (see tests/test_plugin.py on in-process runs).
+example its own start. The projects run as files of one downstream run in a subprocess (see tests/test_plugin.py
+on in-process runs).
 """
 
 from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
 
 import pytest
 
@@ -81,29 +88,80 @@ def test_the_health_check_refuses_the_function_scoped_fixture(mockgraph, name):
 """
 
 
-def run(pytester: pytest.Pytester, code: str) -> pytest.RunResult:
-    pytester.makepyfile(test_downstream=COMMON + code + TRAILER)
-    return pytester.runpytest_subprocess("-p", "no:cacheprovider", "-p", "no:randomly")
+PROJECTS = {
+    "factory": WITH_FACTORY,
+    "reset": WITH_RESET,
+    "no_reset": WITHOUT_RESET,
+    "function_scoped": FUNCTION_SCOPED,
+}
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    """What one test file of the downstream run did, read from its JUnit XML report."""
+
+    passed: int
+    failed: int
+    other: int  # errors and skips, which no file here expects
+    failures: str  # every failure's message and traceback text
+
+    def assert_outcomes(self, *, passed: int = 0, failed: int = 0) -> None:
+        assert (self.passed, self.failed, self.other) == (passed, failed, 0), self
+
+
+@pytest.fixture(scope="module")
+def downstream(tmp_path_factory: pytest.TempPathFactory) -> dict[str, FileOutcome]:
+    """The four projects as four files of one downstream run, in a subprocess as pytester's
+    ``runpytest_subprocess`` runs it: each pytest start costs seconds of imports (Hypothesis, the plugins), and
+    the files share nothing (``RUNS`` is per module, the fixtures reset per test and per example)."""
+    project = tmp_path_factory.mktemp("downstream")
+    for name, code in PROJECTS.items():
+        (project / f"test_{name}.py").write_text(COMMON + code + TRAILER, encoding="utf-8")
+    report = project / "report.xml"
+    env = {key: value for key, value in os.environ.items() if key != "PYTEST_ADDOPTS"}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(project), env.get("PYTHONPATH", "")]))
+    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "no:randomly"]
+    command += [f"--basetemp={project / 'basetemp'}", f"--junitxml={report}"]
+    result = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True, timeout=600)
+    assert report.exists(), result.stdout + result.stderr
+    outcomes: dict[str, list[ET.Element]] = {name: [] for name in PROJECTS}
+    for case in ET.parse(report).iter("testcase"):
+        outcomes[case.attrib["classname"].removeprefix("test_")].append(case)
+    return {name: _outcome(cases) for name, cases in outcomes.items()}
+
+
+def _outcome(cases: list[ET.Element]) -> FileOutcome:
+    failures = [child for case in cases for child in case if child.tag == "failure"]
+    others = [child for case in cases for child in case if child.tag in ("error", "skipped")]
+    failed_cases = {id(case) for case in cases for child in case if child.tag == "failure"}
+    other_cases = {id(case) for case in cases for child in case if child.tag in ("error", "skipped")}
+    passed = sum(1 for case in cases if id(case) not in failed_cases | other_cases)
+    text = "\n".join(f"{child.attrib.get('message', '')}\n{child.text or ''}" for child in failures)
+    return FileOutcome(passed, len(failed_cases), len(others), text)
 
 
 def test_make_mockgraph_gives_each_example_a_fresh_graph_without_suppressing_a_health_check(
-    pytester: pytest.Pytester,
+    downstream: dict[str, FileOutcome],
 ) -> None:
-    run(pytester, WITH_FACTORY).assert_outcomes(passed=2)
+    downstream["factory"].assert_outcomes(passed=2)
 
 
-def test_reset_inside_given_starts_each_example_over(pytester: pytest.Pytester) -> None:
-    run(pytester, WITH_RESET).assert_outcomes(passed=2)
+def test_reset_inside_given_starts_each_example_over(downstream: dict[str, FileOutcome]) -> None:
+    downstream["reset"].assert_outcomes(passed=2)
 
 
-def test_without_a_reset_the_21st_example_meets_the_connector_limit(pytester: pytest.Pytester) -> None:
+def test_without_a_reset_the_21st_example_meets_the_connector_limit(
+    downstream: dict[str, FileOutcome],
+) -> None:
     # The control: what the two ways above prevent, so their passing means something.
-    result = run(pytester, WITHOUT_RESET)
+    result = downstream["no_reset"]
     result.assert_outcomes(passed=0, failed=2)
-    result.stdout.fnmatch_lines(["*QuotaExceeded*"])
+    assert "QuotaExceeded" in result.failures
 
 
-def test_the_function_scoped_fixture_alone_fails_hypothesis_health_check(pytester: pytest.Pytester) -> None:
-    result = run(pytester, FUNCTION_SCOPED)
+def test_the_function_scoped_fixture_alone_fails_hypothesis_health_check(
+    downstream: dict[str, FileOutcome],
+) -> None:
+    result = downstream["function_scoped"]
     result.assert_outcomes(failed=2)
-    result.stdout.fnmatch_lines(["*function_scoped_fixture*"])
+    assert "function_scoped_fixture" in result.failures

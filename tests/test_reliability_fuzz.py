@@ -201,41 +201,61 @@ FUZZ = settings(
 )
 
 
-@FUZZ
-@given(data=st.data())
-def test_arbitrary_requests_get_graph_answers(
-    fuzz_app: tuple[Flask, list[str], str], data: st.DataObject
-) -> None:
-    app, ids, token = fuzz_app
-    method = data.draw(st.sampled_from(METHODS), label="method")
-    path = data.draw(paths(ids), label="path")
-    query = urlencode(
-        data.draw(
-            st.lists(
-                st.tuples(
-                    st.sampled_from(OPTION_NAMES) | printable, st.sampled_from(OPTION_VALUES) | printable
-                ),
-                max_size=4,
-            ),
-            label="query",
-        )
-    )
-    headers: dict[str, str] = {}
-    authorization = data.draw(authorizations(token), label="authorization")
-    if authorization is not None:
-        headers["Authorization"] = authorization
-    content_type = data.draw(st.sampled_from(CONTENT_TYPES) | printable, label="content type")
-    if content_type:
-        headers["Content-Type"] = content_type
-    for name in data.draw(
-        st.lists(
+@dataclass(frozen=True)
+class ArbitraryRequests:
+    """The first test's strategies, built once per module: Hypothesis validates a strategy object the first
+    time it is drawn from, so building them afresh in every example cost more than the requests."""
+
+    method: st.SearchStrategy[str]
+    path: st.SearchStrategy[str]
+    query: st.SearchStrategy[list[tuple[str, str]]]
+    authorization: st.SearchStrategy[str | None]
+    content_type: st.SearchStrategy[str]
+    header_names: st.SearchStrategy[list[str]]
+    body: st.SearchStrategy[bytes | None]
+
+
+@pytest.fixture(scope="module")
+def arbitrary_requests(fuzz_app: tuple[Flask, list[str], str]) -> ArbitraryRequests:
+    _, ids, token = fuzz_app
+    return ArbitraryRequests(
+        method=st.sampled_from(METHODS),
+        path=paths(ids),
+        query=st.lists(
+            st.tuples(st.sampled_from(OPTION_NAMES) | printable, st.sampled_from(OPTION_VALUES) | printable),
+            max_size=4,
+        ),
+        authorization=authorizations(token),
+        content_type=st.sampled_from(CONTENT_TYPES) | printable,
+        header_names=st.lists(
             st.sampled_from(["client-request-id", "Prefer", "ConsistencyLevel", "Accept", "X-Anything"]),
             max_size=3,
             unique=True,
-        )
-    ):
+        ),
+        body=bodies(),
+    )
+
+
+@FUZZ
+@given(data=st.data())
+def test_arbitrary_requests_get_graph_answers(
+    fuzz_app: tuple[Flask, list[str], str], arbitrary_requests: ArbitraryRequests, data: st.DataObject
+) -> None:
+    app, _, _ = fuzz_app
+    drawn = arbitrary_requests
+    method = data.draw(drawn.method, label="method")
+    path = data.draw(drawn.path, label="path")
+    query = urlencode(data.draw(drawn.query, label="query"))
+    headers: dict[str, str] = {}
+    authorization = data.draw(drawn.authorization, label="authorization")
+    if authorization is not None:
+        headers["Authorization"] = authorization
+    content_type = data.draw(drawn.content_type, label="content type")
+    if content_type:
+        headers["Content-Type"] = content_type
+    for name in data.draw(drawn.header_names):
         headers[name] = data.draw(printable, label=name)
-    body = data.draw(bodies(), label="body")
+    body = data.draw(drawn.body, label="body")
     before = state_of(app).store.dump()
     response = send(app, method, path, query, headers, body)
     check(app, method, path, response, before)
@@ -276,22 +296,35 @@ def operation_requests(ids: list[str]) -> st.SearchStrategy[tuple[str, str, Any]
     )
 
 
+@dataclass(frozen=True)
+class OperationRequests:
+    """The second test's strategies, built once per module (see ``ArbitraryRequests``)."""
+
+    request: st.SearchStrategy[tuple[str, str, Any]]
+    query: st.SearchStrategy[list[tuple[str, str]]]
+    authorization: st.SearchStrategy[str | None]
+
+
+@pytest.fixture(scope="module")
+def operation_strategies(fuzz_app: tuple[Flask, list[str], str]) -> OperationRequests:
+    _, ids, token = fuzz_app
+    return OperationRequests(
+        request=operation_requests(ids),
+        query=st.lists(st.tuples(st.sampled_from(OPTION_NAMES), st.sampled_from(OPTION_VALUES)), max_size=3),
+        authorization=authorizations(token, valid_share=0.8),
+    )
+
+
 @FUZZ
 @given(data=st.data())
 def test_operations_with_any_body_and_options_get_graph_answers(
-    fuzz_app: tuple[Flask, list[str], str], data: st.DataObject
+    fuzz_app: tuple[Flask, list[str], str], operation_strategies: OperationRequests, data: st.DataObject
 ) -> None:
-    app, ids, token = fuzz_app
-    method, path, document = data.draw(operation_requests(ids), label="request")
-    query = urlencode(
-        data.draw(
-            st.lists(st.tuples(st.sampled_from(OPTION_NAMES), st.sampled_from(OPTION_VALUES)), max_size=3),
-            label="query",
-        )
-    )
-    headers = {
-        "Authorization": data.draw(authorizations(token, valid_share=0.8), label="authorization") or ""
-    }
+    app, _, _ = fuzz_app
+    drawn = operation_strategies
+    method, path, document = data.draw(drawn.request, label="request")
+    query = urlencode(data.draw(drawn.query, label="query"))
+    headers = {"Authorization": data.draw(drawn.authorization, label="authorization") or ""}
     body = None if document is None else json.dumps(document).encode()
     if body is not None:
         headers["Content-Type"] = "application/json"
@@ -388,6 +421,29 @@ def hostile_headers(valid_token: str) -> st.SearchStrategy[dict[str, str]]:
     )
 
 
+@dataclass(frozen=True)
+class HostileRequests:
+    """The hostile-input test's strategies, built once per module (see ``ArbitraryRequests``)."""
+
+    method: st.SearchStrategy[str]
+    path: st.SearchStrategy[str]
+    query: st.SearchStrategy[list[tuple[str, str]]]
+    headers: st.SearchStrategy[dict[str, str]]
+    body: st.SearchStrategy[bytes | None]
+
+
+@pytest.fixture(scope="module")
+def hostile_requests(fuzz_app: tuple[Flask, list[str], str]) -> HostileRequests:
+    _, ids, token = fuzz_app
+    return HostileRequests(
+        method=st.sampled_from(["GET", "POST", "PATCH", "DELETE"]),
+        path=hostile_paths(ids),
+        query=hostile_options(),
+        headers=hostile_headers(token),
+        body=st.none() | hostile_bodies(),
+    )
+
+
 @settings(
     max_examples=200,
     deadline=None,
@@ -395,16 +451,17 @@ def hostile_headers(valid_token: str) -> st.SearchStrategy[dict[str, str]]:
 )
 @given(data=st.data())
 def test_hostile_input_gets_graph_answers(
-    fuzz_app: tuple[Flask, list[str], str], data: st.DataObject
+    fuzz_app: tuple[Flask, list[str], str], hostile_requests: HostileRequests, data: st.DataObject
 ) -> None:
-    app, ids, token = fuzz_app
-    method = data.draw(st.sampled_from(["GET", "POST", "PATCH", "DELETE"]), label="method")
-    path = data.draw(hostile_paths(ids), label="path")
+    app, _, _ = fuzz_app
+    drawn = hostile_requests
+    method = data.draw(drawn.method, label="method")
+    path = data.draw(drawn.path, label="path")
     query = "&".join(
-        f"{name}={quote(value, safe='%')}" for name, value in data.draw(hostile_options(), label="query")
+        f"{name}={quote(value, safe='%')}" for name, value in data.draw(drawn.query, label="query")
     )
-    headers = data.draw(hostile_headers(token), label="headers")
-    body = data.draw(st.none() | hostile_bodies(), label="body")
+    headers = data.draw(drawn.headers, label="headers")
+    body = data.draw(drawn.body, label="body")
     if body is not None:
         headers["Content-Type"] = "application/json"
     before = state_of(app).store.dump()

@@ -12,7 +12,7 @@ import pytest
 
 from mockgraph import make_pkcs12
 from mockgraph.core.config import DEFAULT_CLIENT_SECRET, DEFAULT_TENANT_ID
-from tests._serve_process import BASIC_PASSWORD, ServeProcess, run_cli, server_connector
+from tests._serve_process import BASIC_PASSWORD, ServeProcess, run_cli, run_cli_in_process, server_connector
 from tests.support import assert_graph_error
 
 PFX_PASSWORD = "pfx-pw-4b8d2e6f"
@@ -94,27 +94,31 @@ def test_admin_api_over_the_wire(server: ServeProcess) -> None:
 
 def test_admin_commands_against_the_server(server: ServeProcess, tmp_path: Path) -> None:
     common = ["--url", server.url] + (["--ca", server.ca_file] if server.ca_file else [])
+    # ``python -m mockgraph`` as a process for a success and a refusal (exit status and stderr through a real
+    # process); the other commands run the same ``main`` in this process, as tests/test_cli_details.py does.
     health = run_cli("health", *common)
     assert health.returncode == 0, health.stderr
     assert json.loads(health.stdout)["status"] == "healthy"
     seed_file = tmp_path / "seed.json"
     seed_file.write_text(json.dumps({"connectors": [server_connector("From CLI")]}))
-    assert json.loads(run_cli("seed", str(seed_file), *common).stdout)["added"]["objects"] == 1
+    assert json.loads(run_cli_in_process("seed", str(seed_file), *common).stdout)["added"]["objects"] == 1
     out = tmp_path / "snapshot.json"
-    assert run_cli("snapshot", "--secrets", "-o", str(out), *common).returncode == 0
+    assert run_cli_in_process("snapshot", "--secrets", "-o", str(out), *common).returncode == 0
     assert BASIC_PASSWORD in out.read_text()
-    assert BASIC_PASSWORD not in run_cli("snapshot", *common).stdout
+    assert BASIC_PASSWORD not in run_cli_in_process("snapshot", *common).stdout
     spec = json.dumps({"rules": [{"status": 429, "count": 2}]})
-    assert json.loads(run_cli("faults", "--set", spec, *common).stdout)["rules"][0]["status"] == 429
+    assert (
+        json.loads(run_cli_in_process("faults", "--set", spec, *common).stdout)["rules"][0]["status"] == 429
+    )
     bad = run_cli("faults", "--set", '{"rules": [{"status": 200}]}', *common)
     assert bad.returncode == 1
     assert bad.stderr.startswith("mockgraph: error: 400 ")
-    assert run_cli("faults", "--clear", *common).returncode == 0
-    assert json.loads(run_cli("faults", *common).stdout) == {"rules": []}
-    assert isinstance(json.loads(run_cli("journal", *common).stdout)["value"], list)
-    assert run_cli("journal", "--clear", *common).returncode == 0
-    assert run_cli("reset", *common).returncode == 0
-    assert json.loads(run_cli("snapshot", *common).stdout)["data"] == {}
+    assert run_cli_in_process("faults", "--clear", *common).returncode == 0
+    assert json.loads(run_cli_in_process("faults", *common).stdout) == {"rules": []}
+    assert isinstance(json.loads(run_cli_in_process("journal", *common).stdout)["value"], list)
+    assert run_cli_in_process("journal", "--clear", *common).returncode == 0
+    assert run_cli_in_process("reset", *common).returncode == 0
+    assert json.loads(run_cli_in_process("snapshot", *common).stdout)["data"] == {}
     assert server.stop() == 0
 
 
