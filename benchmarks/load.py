@@ -10,6 +10,7 @@ import re
 import ssl
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -32,12 +33,27 @@ class ServerProcess:
     port: int = 0
     scheme: str = "http"
     ca_file: str | None = None
+    # Where the server's stderr (its request log) goes: /dev/null, a file, or a pipe another process reads
+    # (as under a terminal, docker or `| tee`).
+    log_to: str = "null"
     process: subprocess.Popen[str] | None = None
+    _sinks: list[Any] = field(default_factory=list)
+
+    def _stderr(self) -> Any:
+        if self.log_to == "file":
+            sink: Any = tempfile.TemporaryFile()  # noqa: SIM115 - closed in __exit__
+            self._sinks.append(sink)
+            return sink
+        if self.log_to == "pipe":
+            reader = subprocess.Popen(["cat"], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL)
+            self._sinks.append(reader)
+            return reader.stdin
+        return subprocess.DEVNULL
 
     def __enter__(self) -> ServerProcess:
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         self.process = subprocess.Popen(
-            self.command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env
+            self.command, stdout=subprocess.PIPE, stderr=self._stderr(), text=True, env=env
         )
         assert self.process.stdout is not None
         deadline = time.monotonic() + 30
@@ -67,6 +83,14 @@ class ServerProcess:
                 self.process.kill()
                 self.process.wait()
             self.process = None
+        for sink in self._sinks:
+            if isinstance(sink, subprocess.Popen):
+                assert sink.stdin is not None
+                sink.stdin.close()
+                sink.wait(timeout=10)
+            else:
+                sink.close()
+        self._sinks.clear()
 
     def connection(self) -> http.client.HTTPConnection:
         if self.scheme == "https":

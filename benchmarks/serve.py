@@ -32,9 +32,7 @@ from benchmarks.load import (
 from mockgraph.core.config import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT_ID
 
 NAME = "serve"
-TITLE = (
-    "4. mockgraph serve on loopback (waitress, 8 threads, request log on; load: 4 keep-alive client threads)"
-)
+TITLE = "4. mockgraph serve on loopback (waitress, 8 threads, request log on, to a file; load: 4 keep-alive client threads)"
 TARGET_THROUGHPUT_RATIO = 0.8  # issue 16: GET and POST, log on and off
 THREADS = 4
 CAP_SECONDS = 20.0
@@ -96,9 +94,13 @@ def run(settings: Settings) -> list[Figure]:
     runs = settings.repeats(5)
     per_thread = settings.size(400, 100)
     figures: list[Figure] = []
-    for request_log, suffix in ((True, ""), (False, " (request log off)")):
+    # The request log to a file (`serve 2> serve.log`), to a pipe another process reads (a terminal, docker,
+    # `| tee`: a write there may wait on the reader), and off.
+    for log_to, suffix in (("file", ""), ("pipe", " (request log to a pipe)"), (None, " (request log off)")):
         with (
-            ServerProcess(mockgraph_server_command(request_log=request_log)) as emulator,
+            ServerProcess(
+                mockgraph_server_command(request_log=log_to is not None), log_to=log_to or "null"
+            ) as emulator,
             ServerProcess(bare_server_command()) as bare,
         ):
             token = fetch_token(emulator, DEFAULT_TENANT_ID, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET)

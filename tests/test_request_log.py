@@ -6,6 +6,8 @@ from __future__ import annotations
 import io
 import json
 import logging
+import os
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TextIO
@@ -15,7 +17,7 @@ from flask import Flask
 
 from mockgraph import create_app
 from mockgraph.resources.connectors import model
-from mockgraph.server import request_log
+from mockgraph.server import direct_write, request_log
 from mockgraph.testing.testkit import Tokens
 from tests._serve_process import ServeProcess
 
@@ -276,3 +278,54 @@ def test_served_request_lines_survive_a_kill(tmp_path: Path) -> None:
         process.kill()
     logged = process.logs()
     assert [request_id for request_id in ids if f"request-id={request_id}" not in logged] == []
+
+
+def test_lines_to_a_file_or_dev_null_are_written_holding_the_lock_and_to_a_pipe_are_not(
+    tmp_path: Path,
+) -> None:
+    # A file or /dev/null never makes a writer wait on a reader; a pipe can, so it keeps os.write.
+    with open(tmp_path / "log", "wb") as file, open(os.devnull, "wb") as null:
+        assert direct_write.writer_for(file.fileno()) is not os.write
+        assert direct_write.writer_for(null.fileno()) is not os.write
+    reader, writer = os.pipe()
+    try:
+        assert direct_write.writer_for(writer) is os.write
+    finally:
+        os.close(reader)
+        os.close(writer)
+
+
+def test_the_lock_holding_write_writes_every_byte_and_reports_a_bad_descriptor(tmp_path: Path) -> None:
+    path = tmp_path / "log"
+    with open(path, "wb") as file:
+        write = direct_write.writer_for(file.fileno())
+        assert write(file.fileno(), "línea\n".encode()) == len("línea\n".encode())
+        descriptor = file.fileno()
+    assert path.read_text("utf-8") == "línea\n"
+    with pytest.raises(OSError, match="Bad file descriptor"):
+        write(descriptor, b"closed\n")
+
+
+def test_request_lines_from_many_threads_reach_a_file_whole(
+    logged: tuple[io.StringIO, Any], tmp_path: Path
+) -> None:
+    path = tmp_path / "requests.log"
+    with _fd_stream(path) as stream:
+        request_log.configure_logging("text", stream=stream)
+        app = create_app({"auth_mode": "off"})
+        request_log.install(app)
+
+        def calls(worker: int) -> None:
+            client = app.test_client()
+            for n in range(50):
+                assert client.get(f"{CONNECTORS}/w{worker}-{n}").status_code == 404
+
+        threads = [threading.Thread(target=calls, args=(worker,)) for worker in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+        lines = path.read_text("utf-8").splitlines()
+    assert len(lines) == 400
+    logged = sorted(line.split(" GET ")[1].split(" ")[0] for line in lines)
+    assert logged == sorted(f"{CONNECTORS}/w{worker}-{n}" for worker in range(8) for n in range(50))

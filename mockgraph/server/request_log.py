@@ -20,6 +20,7 @@ from typing import Any, TextIO
 from flask import Flask, Request, Response, has_request_context
 
 from mockgraph.core.redaction import redact_text
+from mockgraph.server.direct_write import Writer, writer_for
 from mockgraph.web.context import RequestContext, request_context
 from mockgraph.web.state import state_of
 
@@ -179,17 +180,17 @@ class _ServerHandler(logging.StreamHandler):  # type: ignore[type-arg]
                 self.stream.write(line + self.terminator)
                 self.stream.flush()
             return
-        descriptor, encoding, errors = target
+        descriptor, encoding, errors, write = target
         data = (line + self.terminator).encode(encoding, errors)
         with self.lock:  # type: ignore[union-attr]
             while data:  # a pipe or a full disk may take part of it
-                data = data[os.write(descriptor, data) :]
+                data = data[write(descriptor, data) :]
 
 
-def _descriptor_of(stream: Any) -> tuple[int, str, str] | None:
-    """The file descriptor under a text stream, with the stream's encoding and error handler, when its lines
-    can be written to the descriptor directly; else None (a ``StringIO``, a test's capture). POSIX only:
-    on Windows a text stream writes each ``\\n`` as ``\\r\\n``."""
+def _descriptor_of(stream: Any) -> tuple[int, str, str, Writer] | None:
+    """The file descriptor under a text stream, with the stream's encoding, error handler and writer
+    (``mockgraph.server.direct_write``), when its lines can be written to the descriptor directly; else None
+    (a ``StringIO``, a test's capture). POSIX only: on Windows a text stream writes each ``\\n`` as ``\\r\\n``."""
     if os.name != "posix":
         return None
     try:
@@ -203,6 +204,7 @@ def _descriptor_of(stream: Any) -> tuple[int, str, str] | None:
         descriptor,
         getattr(stream, "encoding", None) or "utf-8",
         getattr(stream, "errors", None) or "strict",
+        writer_for(descriptor),
     )
 
 
