@@ -56,6 +56,11 @@ def decode_skiptoken(token: str) -> int:
     return int(match.group(1))
 
 
+def filter_error(detail: str, reason: str = "$filter syntax") -> InvalidRequest:
+    """Graph's 400 for a ``$filter`` it cannot read: ``Invalid filter clause: <detail>``."""
+    return InvalidRequest(f"Invalid filter clause: {detail}", reason=reason)
+
+
 def check_parentheses(tokens: Iterable[str], text: str) -> None:
     """Refuse a ``$filter`` whose parentheses nest deeper than the limit, before a recursive parser runs."""
     depth = 0
@@ -63,8 +68,8 @@ def check_parentheses(tokens: Iterable[str], text: str) -> None:
         if token == "(":
             depth += 1
             if depth > MAX_FILTER_DEPTH:
-                raise InvalidRequest(
-                    f"Invalid filter clause: parentheses are nested more than {MAX_FILTER_DEPTH} deep in '{text}'.",
+                raise filter_error(
+                    f"parentheses are nested more than {MAX_FILTER_DEPTH} deep in '{text}'.",
                     reason=f"$filter nesting > {MAX_FILTER_DEPTH}",
                 )
         elif token == ")":
@@ -76,6 +81,16 @@ def check_parentheses(tokens: Iterable[str], text: str) -> None:
 MAX_TOP = 999
 Predicate = Callable[[Mapping[str, Any]], bool]
 SortKey = Callable[[Mapping[str, Any]], Any]
+
+
+def any_of(parts: tuple[Predicate, ...]) -> Predicate:
+    """``or`` of a filter's parts."""
+    return lambda record: any(part(record) for part in parts)
+
+
+def all_of(parts: tuple[Predicate, ...]) -> Predicate:
+    """``and`` of a filter's parts."""
+    return lambda record: all(part(record) for part in parts)
 
 
 @dataclass(frozen=True)

@@ -73,11 +73,15 @@ def is_login_host(host: str) -> bool:
     return host == LOGIN_HOST or ciam_label(host) is not None
 
 
+def _sent_host(environ: dict[str, Any]) -> str:
+    """The Host the request named, as sent (the server's name when it sent none)."""
+    return str(environ.get("HTTP_HOST") or environ.get("SERVER_NAME") or "")
+
+
 def host_name(environ: dict[str, Any]) -> str:
     """The request's host name, lower case and without a port (read from the environ: ``Request.host``
     parses and normalises the whole authority, a few µs on every request)."""
-    host: str = environ.get("HTTP_HOST") or environ.get("SERVER_NAME") or ""
-    return host.partition(":")[0].lower()
+    return _sent_host(environ).partition(":")[0].lower()
 
 
 def _start() -> Response | None:
@@ -144,11 +148,14 @@ def observe_response(response: Response) -> Response:
     """The app's last after-request hook: tell the state's observers (the request log) of the response."""
     state = current_state()
     if state.response_observers:
-        req: Request = _unproxied(request)
-        context = request_context()
-        for observe in state.response_observers:
-            observe(req, context, response)
+        notify_observers(state, _unproxied(request), request_context(), response)
     return response
+
+
+def notify_observers(state: EmulatorState, req: Request, context: RequestContext, response: Response) -> None:
+    """Tell each of the state's response observers of an answered request (the last step on both paths)."""
+    for observe in state.response_observers:
+        observe(req, context, response)
 
 
 def record_exchange(
@@ -209,7 +216,7 @@ def _host(req: Request) -> str:
     try:
         return get_host(req.scheme, environ.get("HTTP_HOST"), req.server, req.trusted_hosts)
     except HTTPException:  # a Host outside Flask's TRUSTED_HOSTS, refused already: journal what was sent
-        return str(req.environ.get("HTTP_HOST") or req.environ.get("SERVER_NAME") or "")
+        return _sent_host(environ)
 
 
 def _unproxied(proxy: Any) -> Any:

@@ -38,7 +38,7 @@ from mockgraph.web.context import RequestContext, new_context
 from mockgraph.web.dispatch import serve_route
 from mockgraph.web.exposure import check_host
 from mockgraph.web.failures import http_error, internal_error, log
-from mockgraph.web.hooks import apply_faults, host_name, is_login_host, record_exchange
+from mockgraph.web.hooks import apply_faults, host_name, is_login_host, notify_observers, record_exchange
 from mockgraph.web.http import error_response, graph_headers
 from mockgraph.web.lazy_rules import LazyFlask
 from mockgraph.web.state import EmulatorState
@@ -107,11 +107,11 @@ class GraphPipeline:
         """The response to a Graph call, or None when Flask must serve this request."""
         if self.flask_needed():
             return None
+        if is_login_host(host_name(environ)):
+            return None  # Flask's hook answers Entra's 404 there
         app = self._app
         state = self._state
         req: Request = app.request_class(environ)
-        if is_login_host(host_name(environ)):
-            return None  # Flask's hook answers Entra's 404 there
         route = self._route(req.method, req.path)
         if route is None:
             return None  # not a Graph operation, or a routing error: Flask's rules and handlers answer it
@@ -179,8 +179,7 @@ def finish_response(
     observers (the request log), which see the response as the client will."""
     record_exchange(state, context, req, response, limit)
     graph_headers(response, context)
-    for observe in state.response_observers:
-        observe(req, context, response)
+    notify_observers(state, req, context, response)
 
 
 class EmulatorFlask(LazyFlask):

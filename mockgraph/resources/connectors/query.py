@@ -17,7 +17,10 @@ from mockgraph.core.odata_parsing import (
     MAX_FILTER_DEPTH,
     CollectionQuery,
     Predicate,
+    all_of,
+    any_of,
     collection_query,
+    filter_error,
     page,
 )
 from mockgraph.core.query_options import COLLECTION_OPTIONS, UnsupportedQuery
@@ -117,10 +120,8 @@ def _tokens(text: str) -> list[str]:
     while position < len(text):
         match = _TOKEN.match(text, position)
         if match is None:
-            raise InvalidRequest(
-                f"Invalid filter clause: syntax error at position {position} in '{text}' "
-                f"(unexpected '{text[position]}').",
-                reason="$filter syntax",
+            raise filter_error(
+                f"syntax error at position {position} in '{text}' (unexpected '{text[position]}')."
             )
         tokens.append(match.group(0))
         position = _after_space(text, match.end())
@@ -132,14 +133,6 @@ def _after_space(text: str, position: int) -> int:
     return space.end() if space is not None else position
 
 
-def _any_of(parts: tuple[Predicate, ...]) -> Predicate:
-    return lambda record: any(part(record) for part in parts)
-
-
-def _all_of(parts: tuple[Predicate, ...]) -> Predicate:
-    return lambda record: all(part(record) for part in parts)
-
-
 class _FilterParser:
     def __init__(self, text: str) -> None:
         self.text = text
@@ -148,7 +141,7 @@ class _FilterParser:
         self.depth = 0  # parentheses open at this point
 
     def fail(self, detail: str) -> InvalidRequest:
-        return InvalidRequest(f"Invalid filter clause: {detail}", reason="$filter syntax")
+        return filter_error(detail)
 
     def peek(self) -> str | None:
         return self.tokens[self.position] if self.position < len(self.tokens) else None
@@ -175,14 +168,14 @@ class _FilterParser:
         while (self.peek() or "").lower() == "or":
             self.take()
             parts.append(self.conjunction())
-        return parts[0] if len(parts) == 1 else _any_of(tuple(parts))
+        return parts[0] if len(parts) == 1 else any_of(tuple(parts))
 
     def conjunction(self) -> Predicate:
         parts = [self.primary()]
         while (self.peek() or "").lower() == "and":
             self.take()
             parts.append(self.primary())
-        return parts[0] if len(parts) == 1 else _all_of(tuple(parts))
+        return parts[0] if len(parts) == 1 else all_of(tuple(parts))
 
     def primary(self) -> Predicate:
         token = self.take()
@@ -242,8 +235,8 @@ class _FilterParser:
                 "Invalid filter clause: filtering on 'authenticationConfiguration' is not supported.",
                 reason="$filter on authenticationConfiguration",
             )
-        raise InvalidRequest(
-            f"Invalid filter clause: Could not find a property named '{token}' on type '{ENTITY_TYPE}'.",
+        raise filter_error(
+            f"Could not find a property named '{token}' on type '{ENTITY_TYPE}'.",
             reason=f"$filter names unknown property {token!r}",
         )
 

@@ -15,8 +15,11 @@ from mockgraph.core.errors import InvalidRequest
 from mockgraph.core.odata_parsing import (
     CollectionQuery,
     Predicate,
+    all_of,
+    any_of,
     check_parentheses,
     collection_query,
+    filter_error,
     page,
 )
 from mockgraph.core.odata_types import bare
@@ -128,10 +131,7 @@ def _tokens(text: str) -> list[str]:
         match = _TOKEN.match(text, position)
         if match is None:
             where = len(text) - len(text[position:].lstrip())
-            raise InvalidRequest(
-                f"Invalid filter clause: syntax error at position {where} in '{text}'.",
-                reason="$filter syntax",
-            )
+            raise filter_error(f"syntax error at position {where} in '{text}'.")
         tokens.append(match.group(0).strip())
         position = match.end()
     check_parentheses(tokens, text)
@@ -145,7 +145,7 @@ class _FilterParser:
         self.position = 0
 
     def fail(self, detail: str) -> InvalidRequest:
-        return InvalidRequest(f"Invalid filter clause: {detail}", reason="$filter syntax")
+        return filter_error(detail)
 
     def peek(self) -> str:
         return self.tokens[self.position] if self.position < len(self.tokens) else ""
@@ -172,14 +172,14 @@ class _FilterParser:
         while self.peek().lower() == "or":
             self.take()
             parts.append(self.conjunction())
-        return parts[0] if len(parts) == 1 else _any(tuple(parts))
+        return parts[0] if len(parts) == 1 else any_of(tuple(parts))
 
     def conjunction(self) -> Predicate:
         parts = [self.negation()]
         while self.peek().lower() == "and":
             self.take()
             parts.append(self.negation())
-        return parts[0] if len(parts) == 1 else _all(tuple(parts))
+        return parts[0] if len(parts) == 1 else all_of(tuple(parts))
 
     def negation(self) -> Predicate:
         if self.peek().lower() == "not":
@@ -223,9 +223,8 @@ class _FilterParser:
             raise self.fail("isOf needs a type name.")
         chosen = _ISOF_TYPES.get(name.lstrip("#").casefold())
         if chosen is None:
-            raise InvalidRequest(
-                f"Invalid filter clause: the type '{name}' could not be resolved by the model, or it does not "
-                f"derive from '{ENTITY_TYPE}'.",
+            raise filter_error(
+                f"the type '{name}' could not be resolved by the model, or it does not derive from '{ENTITY_TYPE}'.",
                 reason=f"isOf of {name!r}",
             )
         if chosen == ABSTRACT_TYPES[0]:
@@ -260,8 +259,8 @@ class _FilterParser:
                 f"Invalid filter clause: filtering on '{token}' is not supported.",
                 reason=f"$filter on {token}",
             )
-        raise InvalidRequest(
-            f"Invalid filter clause: Could not find a property named '{token}' on type '{ENTITY_TYPE}'.",
+        raise filter_error(
+            f"Could not find a property named '{token}' on type '{ENTITY_TYPE}'.",
             reason=f"$filter names unknown property {token!r}",
         )
 
@@ -271,14 +270,6 @@ class _FilterParser:
         if len(token) >= 2 and token[0] == token[-1] == "'":
             return token[1:-1].replace("''", "'")
         raise self.fail(f"a string literal in single quotes was expected but found '{token}'.")
-
-
-def _any(parts: tuple[Predicate, ...]) -> Predicate:
-    return lambda record: any(part(record) for part in parts)
-
-
-def _all(parts: tuple[Predicate, ...]) -> Predicate:
-    return lambda record: all(part(record) for part in parts)
 
 
 def parse_filter(text: str) -> Predicate:

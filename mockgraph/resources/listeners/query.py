@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mockgraph.core.errors import InvalidRequest
-from mockgraph.core.odata_parsing import check_parentheses
+from mockgraph.core.odata_parsing import check_parentheses, filter_error
 from mockgraph.core.odata_types import canonical_type
 
 Predicate = Callable[[Mapping[str, Any]], bool]
@@ -47,7 +47,7 @@ class ListQuery:
 
 
 def bad_filter(detail: str) -> InvalidRequest:
-    return InvalidRequest(f"Invalid filter clause: {detail}", reason=f"$filter: {detail}")
+    return filter_error(detail, reason=f"$filter: {detail}")
 
 
 def unknown_property(model: EntityModel, name: str, option: str) -> InvalidRequest:
